@@ -1,0 +1,227 @@
+"""The one write path for synced tables (DESIGN.md rule 8).
+
+Every insert or update of a synced table goes through :func:`insert_fact`,
+:func:`insert_record`, :func:`update_record` or :func:`delete_record`. Each writes the
+row and appends an entry to ``change_log`` in the same transaction, stamped with this
+node's id and the next hybrid-logical-clock time, and tagged with the row's shop and
+cooperative so sync can filter by scope. Records (editable rows) also keep a per-field
+version in ``field_versions`` so concurrent edits merge per field, last writer wins.
+
+Facts are append-only: there is no update or delete for them here, by design.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from . import hlc as hlc_mod
+from .db import transaction
+from .ids import uuid7
+
+
+@dataclass(frozen=True)
+class Synced:
+    """How a synced table behaves: ``kind`` is 'fact' or 'record'."""
+
+    kind: str
+
+
+SYNCED: dict[str, Synced] = {
+    "cooperatives": Synced("record"),
+    "shops": Synced("record"),
+    "users": Synced("record"),
+    "products": Synced("record"),
+    "customers": Synced("record"),
+    "price_changes": Synced("fact"),
+    "stock_movements": Synced("fact"),
+    "sales": Synced("fact"),
+    "sale_lines": Synced("fact"),
+    "sale_voids": Synced("fact"),
+    "credit_entries": Synced("fact"),
+}
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO-8601 text with milliseconds (sorts as text)."""
+    t = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+# -- node identity and clock ------------------------------------------------------------
+
+def ensure_node(db: sqlite_utils.Database, role: str = "edge") -> dict:
+    """This node's row (id, role, clock), created on first call."""
+    row = node(db)
+    if row is None:
+        with transaction(db):
+            db.execute(
+                "insert into node (singleton, id, role, created_at) values (1, ?, ?, ?)",
+                [uuid7(), role, utc_now()],
+            )
+        row = node(db)
+    elif row["role"] != role:
+        with transaction(db):
+            db.execute("update node set role = ? where singleton = 1", [role])
+        row = node(db)
+    return row
+
+
+def node(db: sqlite_utils.Database) -> dict | None:
+    rows = list(db.query("select * from node where singleton = 1"))
+    return rows[0] if rows else None
+
+
+def next_hlc(db: sqlite_utils.Database) -> tuple[str, str]:
+    """Tick this node's clock inside the current transaction: ``(node_id, hlc_text)``.
+
+    The wall clock is corrected by the offset learned from the hub (see sync), so a
+    phone whose clock is days off does not win every conflict once it has synced.
+    """
+    node_id, last, offset = db.execute(
+        "select id, hlc, clock_offset_ms from node where singleton = 1"
+    ).fetchone()
+    stamp = hlc_mod.tick(hlc_mod.HLC.decode(last), hlc_mod.now_ms() + offset).encode()
+    db.execute("update node set hlc = ? where singleton = 1", [stamp])
+    return node_id, stamp
+
+
+# -- scope -------------------------------------------------------------------------------
+
+def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
+    cache = db.__dict__.setdefault("_kissi_columns", {})
+    if table not in cache:
+        cache[table] = [r[1] for r in db.execute(f"pragma table_info([{table}])").fetchall()]
+    return cache[table]
+
+
+def scope_of(db: sqlite_utils.Database, table: str, row: dict) -> tuple[str | None, str | None]:
+    """``(shop_id, cooperative_id)`` a row belongs to, for scoped sync."""
+    if table == "cooperatives":
+        return None, row["id"]
+    if table == "shops":
+        return row["id"], row.get("cooperative_id")
+    shop_id = row.get("shop_id")
+    cooperative_id = row.get("cooperative_id")
+    if shop_id and not cooperative_id:
+        cooperative_id = shop_cooperative(db, shop_id)
+    return shop_id, cooperative_id
+
+
+def shop_cooperative(db: sqlite_utils.Database, shop_id: str) -> str | None:
+    cache = db.__dict__.setdefault("_kissi_shop_coop", {})
+    if shop_id not in cache:
+        found = db.execute("select cooperative_id from shops where id = ?", [shop_id]).fetchone()
+        if found is None:
+            return None
+        cache[shop_id] = found[0]
+    return cache[shop_id]
+
+
+# -- the write path --------------------------------------------------------------------------
+
+def _log(db, table, row_id, op, data, scope_row) -> dict:
+    node_id, stamp = next_hlc(db)
+    shop_id, cooperative_id = scope_of(db, table, scope_row)
+    entry = {
+        "id": uuid7(), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
+        "op": op, "data": dumps(data), "shop_id": shop_id, "cooperative_id": cooperative_id,
+    }
+    db.execute(
+        "insert into change_log (id, node_id, hlc, tbl, row_id, op, data, shop_id, cooperative_id)"
+        " values (:id, :node_id, :hlc, :tbl, :row_id, :op, :data, :shop_id, :cooperative_id)",
+        entry,
+    )
+    return entry
+
+
+def _set_versions(db, table, row_id, fields, version):
+    db.conn.executemany(
+        "insert into field_versions (tbl, row_id, field, version) values (?, ?, ?, ?)"
+        " on conflict (tbl, row_id, field) do update set version = excluded.version",
+        [(table, row_id, f, version) for f in fields],
+    )
+
+
+def _insert(db, table, row):
+    unknown = set(row) - set(_columns(db, table))
+    if unknown:
+        raise ValueError(f"{table} has no column {sorted(unknown)}")
+    cols = list(row)
+    db.execute(
+        f"insert into [{table}] ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
+
+
+def _require(table: str, kind: str):
+    spec = SYNCED.get(table)
+    if spec is None or spec.kind != kind:
+        raise ValueError(f"{table} is not a synced {kind} table")
+
+
+def insert_fact(db: sqlite_utils.Database, table: str, row: dict) -> dict:
+    """Append a fact (an event row). ``row['id']`` is created here when absent."""
+    _require(table, "fact")
+    row = {"id": uuid7(), **row}
+    with transaction(db):
+        _insert(db, table, row)
+        _log(db, table, row["id"], "insert", row, row)
+    return row
+
+
+def insert_record(db: sqlite_utils.Database, table: str, row: dict) -> dict:
+    """Create an editable record; every field gets this change's version."""
+    _require(table, "record")
+    row = {"id": uuid7(), **row}
+    with transaction(db):
+        _insert(db, table, row)
+        entry = _log(db, table, row["id"], "insert", row, row)
+        _set_versions(db, table, row["id"], [f for f in row if f != "id"],
+                      hlc_mod.version(entry["hlc"], entry["node_id"]))
+    return row
+
+
+def update_record(db: sqlite_utils.Database, table: str, row_id: str, fields: dict) -> dict:
+    """Change some fields of a record; only fields whose value differs are written and logged.
+
+    Returns the fields that changed (empty when nothing did: no log entry then).
+    """
+    _require(table, "record")
+    if "id" in fields:
+        raise ValueError("a record's id never changes")
+    unknown = set(fields) - set(_columns(db, table))
+    if unknown:
+        raise ValueError(f"{table} has no column {sorted(unknown)}")
+    with transaction(db):
+        current = db.execute(f"select * from [{table}] where id = ?", [row_id]).fetchone()
+        if current is None:
+            raise LookupError(f"{table} {row_id} does not exist")
+        current = dict(zip(_columns(db, table), current))
+        changed = {k: v for k, v in fields.items() if current.get(k) != v}
+        if not changed:
+            return {}
+        sets = ", ".join(f"[{k}] = ?" for k in changed)
+        db.execute(f"update [{table}] set {sets} where id = ?", [*changed.values(), row_id])
+        entry = _log(db, table, row_id, "update", changed, {**current, **changed})
+        _set_versions(db, table, row_id, list(changed), hlc_mod.version(entry["hlc"], entry["node_id"]))
+    return changed
+
+
+def delete_record(db: sqlite_utils.Database, table: str, row_id: str) -> None:
+    """Delete a record as a tombstone (``deleted = 1``) that syncs like any other field."""
+    _require(table, "record")
+    with transaction(db):
+        current = db.execute(f"select * from [{table}] where id = ?", [row_id]).fetchone()
+        if current is None:
+            raise LookupError(f"{table} {row_id} does not exist")
+        current = dict(zip(_columns(db, table), current))
+        db.execute(f"update [{table}] set deleted = 1 where id = ?", [row_id])
+        entry = _log(db, table, row_id, "delete", {"deleted": 1}, current)
+        _set_versions(db, table, row_id, ["deleted"], hlc_mod.version(entry["hlc"], entry["node_id"]))

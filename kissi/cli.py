@@ -1,0 +1,96 @@
+"""The ``kissi`` command (also ``flask --app kissi``): init, serve, backup and friends.
+
+Commands are plain click commands registered on ``app.cli`` by :func:`init_app`, so both
+entry points see the same set. ``--instance DIR`` (or ``KISSI_INSTANCE``) picks the data
+folder.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import changes, db as store
+
+
+def open_db():
+    """The app's database, migrated and with this node's identity in place."""
+    db = store.connect(current_app.config["DATABASE"])
+    store.migrate(db)
+    changes.ensure_node(db, current_app.config["ROLE"])
+    return db
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create the database, or migrate it to the current schema."""
+    db = store.connect(current_app.config["DATABASE"])
+    applied = store.migrate(db)
+    node = changes.ensure_node(db, current_app.config["ROLE"])
+    click.echo(f"database {current_app.config['DATABASE']}: "
+               f"{len(applied)} migration(s) applied; node {node['id']} ({node['role']})")
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@with_appcontext
+def serve_command(host, port, threads):
+    """Serve kissi with waitress (a production WSGI server)."""
+    import waitress
+
+    open_db().conn.close()
+    app = current_app._get_current_object()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"kissi ({app.config['ROLE']}) serving on http://{shown}:{port}/")
+    for hook in app.extensions.get("kissi_serve_hooks", []):
+        hook(app)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="kissi")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path):
+    """Copy the database to FILE with SQLite's online backup (safe while serving)."""
+    source = sqlite3.connect(current_app.config["DATABASE"])
+    target = sqlite3.connect(file)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    click.echo(f"backup written to {file}")
+
+
+def init_app(app) -> None:
+    for command in (init_command, serve_command, backup_command):
+        app.cli.add_command(command)
+
+
+def _set_instance(ctx, param, value):
+    if value:
+        os.environ["KISSI_INSTANCE"] = str(Path(value).resolve())
+    return value
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,
+             add_version_option=False, load_dotenv=False)
+@click.option("--instance", type=click.Path(file_okay=False), expose_value=False, is_eager=True,
+              callback=_set_instance, envvar="KISSI_INSTANCE",
+              help="Data folder (database, secret key, audio). Default: the Flask instance folder.")
+def main():
+    """kissi: an offline-first shop, sales and credit book for informal traders."""

@@ -1,0 +1,50 @@
+"""Domain errors: a stable code the API and pages map to a status, a message and a prompt.
+
+The domain never imports Flask; the web layer turns these into
+``{"error": {"code", "message", "field"}}`` (4xx) or a page with an icon and an audio
+prompt key (``error.<code>``). Messages are marked for translation with ``lazy_gettext``
+at the web layer (see :mod:`kissi.web.errors`); here they stay plain English source text.
+"""
+
+
+class DomainError(Exception):
+    """Something the user asked for cannot be done as asked. Nothing was written."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, field: str | None = None, **params):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.params = params
+
+    @property
+    def prompt(self) -> str:
+        """The audio prompt key a page plays for this error."""
+        return f"error.{self.code}"
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+class NotFound(DomainError):
+    """Also raised for rows outside the caller's scope: another shop's id is 'not found'."""
+
+    status = 404
+
+    def __init__(self, what: str, field: str | None = None):
+        super().__init__("not_found", f"{what} not found", field, what=what)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class TooMany(DomainError):
+    status = 429

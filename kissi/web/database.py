@@ -1,0 +1,42 @@
+"""Flask glue for the store: one connection per request and one transaction per request.
+
+Every mutating request (POST, PUT, PATCH, DELETE) runs in one ``BEGIN IMMEDIATE``
+transaction that commits only if the response is a success (< 400); a failed request
+writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from .. import db as store
+
+MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def get_db():
+    """The request's database handle, opened on first use."""
+    if "db" not in g:
+        g.db = store.connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _begin():
+        if request.method in MUTATING:
+            store.begin(get_db())
+            g.request_tx = True
+
+    @app.after_request
+    def _finish(response):
+        if g.pop("request_tx", False):
+            store.end(get_db(), commit=response.status_code < 400)
+        return response
+
+    @app.teardown_request
+    def _close(exc):
+        db = g.pop("db", None)
+        if db is not None:
+            if g.pop("request_tx", False):
+                store.end(db, commit=False)
+            db.conn.close()

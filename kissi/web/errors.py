@@ -1,0 +1,44 @@
+"""Turn errors into the API's one error shape or a page with a message, icon and prompt key.
+
+API (``/api/...``): ``{"error": {"code", "message", "field"}}`` with a 4xx status.
+Pages: the ``error.html`` template with the translated message, an icon and the audio
+prompt key ``error.<code>``.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, field: str | None = None):
+    response = jsonify({"error": {"code": code, "message": message, "field": field}})
+    response.status_code = status
+    return response
+
+
+def page_error(status: int, code: str, message: str, field: str | None = None):
+    return render_template("error.html", code=code, message=message, field=field,
+                           prompt=f"error.{code}"), status
+
+
+def respond(status: int, code: str, message: str, field: str | None = None):
+    """Answer an error the way the current request expects (JSON for the API, else a page)."""
+    return (api_error if wants_json() else page_error)(status, code, message, field)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        return respond(err.status, err.code, gettext(err.message, **err.params), err.field)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        code = (err.name or "error").lower().replace(" ", "_")
+        return respond(err.code or 500, code, gettext(err.description or err.name))
