@@ -1,15 +1,17 @@
-"""Test factories for the shop ledger: rows made through the one write path."""
+"""Test factories: rows made through the domain and the one write path, logged-in clients."""
 from __future__ import annotations
 
 import itertools
 
-from kissi import changes, credit, products
+from kissi import changes, credit, members, products
 
 _n = itertools.count(1)
+_phones = itertools.count(70_000_001)
+PIN = "2468"
 
 
 def make_cooperative(db, name: str = "Coop Adjamé") -> dict:
-    return changes.insert_record(db, "cooperatives", {"name": name, "created_at": changes.utc_now()})
+    return members.create_cooperative(db, name, region="Abidjan")
 
 
 def make_shop(db, cooperative: dict | None = None, name: str = "Boutique Awa") -> dict:
@@ -31,3 +33,20 @@ def make_customer(db, shop: dict, **fields) -> dict:
 def table_counts(db) -> dict[str, int]:
     """Row count of every table (change log included): proof that nothing was written."""
     return {t: db.execute(f"select count(*) from [{t}]").fetchone()[0] for t in db.table_names()}
+
+
+def next_phone() -> str:
+    return f"07{next(_phones):08d}"
+
+
+def make_user(db, role="trader", *, cooperative_id=None, pin=PIN, name="Awa", **extra):
+    """A member with a fresh phone number; ``user['pin']`` is her PIN (for logging in)."""
+    user = members.add_user(db, role=role, phone=next_phone(), pin=pin, name=name,
+                            cooperative_id=cooperative_id, **extra)
+    return {**user, "pin": pin}
+
+
+def login(client, user, **headers):
+    """Log ``user`` in through the real login form; returns the response."""
+    return client.post("/login", data={"phone": user["phone"], "pin": user["pin"]},
+                       headers=headers)
