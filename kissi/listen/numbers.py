@@ -75,7 +75,7 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
     joiners = JOINERS.get(lang, set())
     if i < n and tokens[i] in ONE_BEFORE.get(lang, {}) and i + 1 < n \
             and tokens[i + 1] in ONE_BEFORE[lang][tokens[i]]:
-        tokens = [*tokens[:i], "1", *tokens[i + 1:]]
+        tokens = [*tokens[:i], "one", *tokens[i + 1:]]
     if i < n and tokens[i] in fractions:  # "demi kilo", "half a kilo"
         return fractions[tokens[i]], i + 1
     if i < n and _DIGITS.match(tokens[i]) and not tokens[i].isdigit():  # "1,5"
@@ -87,6 +87,8 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
     pending_join = False
     while i < n:
         token = tokens[i]
+        if values and token.isdigit() != tokens[i - 1 - pending_join].isdigit():
+            break  # "trois 1500": words and digits never make one number
         if token.isdigit():
             # "2 500": a group of exactly three digits after digits continues the number.
             if values and tokens[i - 1].isdigit() and len(token) == 3 and not pending_join \
@@ -113,8 +115,11 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
         return None
     whole = (_base_first if lang in BASE_FIRST else _multiplier_after)(values, joined)
     value = whole * MILLI
-    if i < n and tokens[i] in fractions and fractions[tokens[i]] == 250:  # "trois quarts"
-        return whole * 250, i + 1
+    if i < n and tokens[i] in fractions:
+        if fractions[tokens[i]] == 250:  # "trois quarts"
+            return whole * 250, i + 1
+        if whole == 1:  # "un demi"
+            return fractions[tokens[i]], i + 1
     extra = read_fraction(tokens, i, lang)
     if extra:
         value += extra[0]

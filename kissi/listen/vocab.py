@@ -25,7 +25,7 @@ COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
         "repay": ("rembourse", "remboursé", "remboursement", "rembourser", "payé", "payée",
                   "paie", "paye", "payer", "versé", "réglé", "règlement", "soldé"),
         "credit": ("crédit", "dette", "doit"),
-        "ask": ("combien", "quel", "quelle", "qui", "reste", "restent", "total", "bilan"),
+        "ask": ("combien", "quel", "quelle", "quels", "quelles", "qui", "reste", "restent", "total", "bilan"),
         "today": ("aujourd'hui", "jour", "journée", "recette", "total", "bilan", "gagné"),
         "owe": ("doit", "doivent", "dettes", "dette", "crédits", "crédit"),
         "stock": ("stock", "reste", "restent"),
@@ -89,7 +89,7 @@ def tokens(text: str) -> list[str]:
     """The words of ``text`` for parsing: folded, punctuation dropped; "2 500" and "1,5" kept."""
     text = re.sub(r"(\d)[.,](\d)", r"\1DECIMAL\2", fold(text))
     words = re.findall(r"[@\w]+", text)
-    return [w.replace("decimal", ",") for w in words]
+    return [w.replace("DECIMAL", ",") for w in words]
 
 
 _folded: dict[tuple[str, int], set[str]] = {}
