@@ -6,7 +6,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import errors, health
+    from . import auth, errors, health, pages, ui
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    auth.init_app(app)
+    ui.init_app(app)
+    app.register_blueprint(pages.bp)
