@@ -47,6 +47,41 @@ JOINERS: dict[str, set[str]] = {"fr": {"et"}, "en": {"and"}, "wo": {"ak"}, "bm":
 # "a hundred", "a thousand", "a half": "a" counts as one only before these.
 ONE_BEFORE = {"en": {"a": ("hundred", "thousand", "million", "half", "quarter")}}
 BASE_FIRST = {"bm", "dyu", "bci"}
+# Words that multiply what comes before them besides hundred: Wolof "ñaar fukk" = 2 x 10.
+MULTIPLIERS: dict[str, set[int]] = {"wo": {10, 100}}
+
+
+def _spoken_words(lang: str) -> dict[str, int]:
+    """Number words of the languages kissi speaks but no recognizer knows, from the voice
+    output's rules (:mod:`kissi.voice.numbers`), so the words a trainer recorded read back
+    as the numbers they say. Wolof multiplier forms ("ñaari" = 2 in "ñaari téeméer") too."""
+    from ..voice import numbers as spoken
+
+    table: dict[str, int] = {}
+    atoms = [*range(0, 10), *range(10, 100, 10), 100, 1000, 1_000_000]
+    for n in atoms:
+        said = spoken.words(n, lang)
+        if len(said) == 1:
+            table.setdefault(said[0], n)
+        elif len(said) == 2 and n >= 1000:  # "waga kelen": the base word before "one"
+            table.setdefault(said[0], n)
+    for word in spoken.vocabulary(lang):
+        if word not in table and word.endswith("i") and word[:-1] in table:
+            table[word] = table[word[:-1]]
+    return table
+
+
+_tables: dict[str, dict[str, int]] = {}
+
+
+def words_of(lang: str) -> dict[str, int]:
+    """Number words of ``lang`` as written and as folded (no accents: "ñaari" -> "naari")."""
+    if lang not in _tables:
+        from .vocab import fold
+
+        table = WORDS.get(lang) or (_spoken_words(lang) if lang in ("wo", "bm", "dyu", "bci") else {})
+        _tables[lang] = {**{fold(k): v for k, v in table.items()}, **table}
+    return _tables[lang]
 
 _DIGITS = re.compile(r"^\d+([.,]\d{1,3})?$")
 
@@ -55,11 +90,11 @@ def word_value(token: str, lang: str) -> int | None:
     """The value of one number word or digit string, in whole units (``None`` if not one)."""
     if token.isdigit():
         return int(token)
-    return WORDS.get(lang, {}).get(token)
+    return words_of(lang).get(token)
 
 
 def is_number_token(token: str, lang: str) -> bool:
-    return bool(_DIGITS.match(token)) or token in WORDS.get(lang, {}) or token in FRACTIONS.get(lang, {})
+    return bool(_DIGITS.match(token)) or token in words_of(lang) or token in FRACTIONS.get(lang, {})
 
 
 def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
@@ -70,7 +105,7 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
     part of it; one after a unit word ("un kilo et demi") is read by :func:`read_fraction`.
     """
     i, n = start, len(tokens)
-    words = WORDS.get(lang, {})
+    words = words_of(lang)
     fractions = FRACTIONS.get(lang, {})
     joiners = JOINERS.get(lang, set())
     if i < n and tokens[i] in ONE_BEFORE.get(lang, {}) and i + 1 < n \
@@ -87,12 +122,13 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
     pending_join = False
     while i < n:
         token = tokens[i]
-        if values and token.isdigit() != tokens[i - 1 - pending_join].isdigit():
+        if values and (token.isdigit() or token in words) \
+                and token.isdigit() != tokens[i - 1 - pending_join].isdigit():
             break  # "trois 1500": words and digits never make one number
         if token.isdigit():
             # "2 500": a group of exactly three digits after digits continues the number.
             if values and tokens[i - 1].isdigit() and len(token) == 3 and not pending_join \
-                    and lang in WORDS:
+                    and lang in ("fr", "en"):
                 values[-1] = values[-1] * 1000 + int(token)
                 i += 1
                 continue
@@ -113,7 +149,10 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
         i -= 1
     if not values:
         return None
-    whole = (_base_first if lang in BASE_FIRST else _multiplier_after)(values, joined)
+    if lang in BASE_FIRST:
+        whole = _base_first(values, joined)
+    else:
+        whole = _multiplier_after(values, MULTIPLIERS.get(lang, {100}))
     value = whole * MILLI
     if i < n and tokens[i] in fractions:
         if fractions[tokens[i]] == 250:  # "trois quarts"
@@ -153,14 +192,15 @@ def _joins(next_token: str, values: list[int], lang: str) -> bool:
     return True
 
 
-def _multiplier_after(values: list[int], joined: list[bool]) -> int:
+def _multiplier_after(values: list[int], multipliers: set[int]) -> int:
     total = current = 0
     previous = None
     for value in values:
         if value == 20 and previous == 4 and current % 100 >= 4:  # quatre-vingt(s)
             current += 76
-        elif value == 100:
-            current = (current or 1) * 100
+        elif value in multipliers:
+            below = current % value
+            current = current - below + (below or 1) * value
         elif value >= 1000:
             total += (current or 1) * value
             current = 0
@@ -171,13 +211,30 @@ def _multiplier_after(values: list[int], joined: list[bool]) -> int:
 
 
 def _base_first(values: list[int], joined: list[bool]) -> int:
-    terms: list[int] = []
-    multipliable = False
-    for value, after_join in zip(values, joined):
-        if terms and multipliable and not after_join and value < terms[-1]:
-            terms[-1] *= value
-            multipliable = False
+    """Manding and Baoulé: "waga bisaba ni looru" = 1000 x (30 + 5); parts come largest
+    first ("kɛmɛ fila ni bisaba" = 200 + 30), so a part no smaller than the one before it
+    ends the multiplier and starts the next group."""
+    value, _ = _below(values, 0, 10 ** 12, joined)
+    return value
+
+
+def _size(value: int) -> int:
+    return value if value >= 100 else 10 if value >= 10 else 1
+
+
+def _below(values: list[int], i: int, limit: int, joined: list[bool]) -> tuple[int, int]:
+    total, last = 0, None
+    while i < len(values):
+        value = values[i]
+        if value >= limit or (last is not None and _size(value) >= last):
+            break
+        i += 1
+        if value >= 100:
+            times = 0
+            if i < len(values) and not joined[i]:  # "kɛmɛ fila" = 200; "kɛmɛ ni fila" = 102
+                times, i = _below(values, i, 10 if value == 100 else 1000, joined)
+            total += value * (times or 1)
         else:
-            terms.append(value)
-            multipliable = value >= 100
-    return sum(terms)
+            total += value
+        last = _size(value)
+    return total, i
