@@ -47,6 +47,23 @@ PROMPTS = {
     "studio.accept": _l("Keep this recording"),
     "studio.redo": _l("Record again"),
     "studio.saved": _l("The recording is kept."),
+    "studio.screen": _l("Record the words your traders hear"),
+    "studio.label": _l("Say the name"),
+    "studio.translations": _l("Texts to review"),
+    "error.not_audio": _l("This file is not a sound recording."),
+    "error.too_long": _l("The recording is too long."),
+    "error.too_large": _l("The recording is too large."),
+    "error.empty": _l("The recording is empty."),
+    "error.silent": _l("Nothing was heard in the recording."),
+    "error.bad_name": _l("This file name is not allowed."),
+    "error.bad_type": _l("Only sound recordings can be sent."),
+    "error.bad_key": _l("Nothing to record under this name."),
+    "unit.metre": _l("metres"),
+    "unit.bottle": _l("bottles"),
+    "unit.packet": _l("packets"),
+    "unit.bunch": _l("bunches"),
+    "unit.bowl": _l("bowls"),
+    "unit.dozen": _l("dozens"),
 }
 
 # -- members, login and the page shell (web) --------------------------------------------------

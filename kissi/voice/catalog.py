@@ -25,20 +25,34 @@ class Item:
     kind: str  # 'prompt' or 'word'
     name: str  # the prompt key or the word
     source: str  # English source text of a prompt, the word itself for a word
+    msgid: str = ""  # the catalog's msgid (may hold %(name)s placeholders)
+    params: tuple = ()  # the placeholders' values, as sorted (name, value) pairs
+
+    def __hash__(self):
+        return hash(self.key)
 
 
-def prompt_sources() -> dict[str, str]:
-    """Every declared prompt key and its English source text."""
+def prompt_sources() -> dict[str, tuple[str, dict]]:
+    """Every declared prompt key: its msgid and the values of its placeholders."""
     from ..prompts import PROMPTS
 
-    return {key: getattr(text, "_args", (str(text),))[0] for key, text in PROMPTS.items()}
+    return {key: (getattr(text, "_args", (str(text),))[0], dict(getattr(text, "_kwargs", {}) or {}))
+            for key, text in PROMPTS.items()}
 
 
 def items(lang: str) -> list[Item]:
     """Everything ``lang`` should have a clip for, prompts first."""
-    found = [Item(prompt_key(k), "prompt", k, text) for k, text in prompt_sources().items()]
+    found = [Item(prompt_key(k), "prompt", k, _fill(msgid, params), msgid, tuple(sorted(params.items())))
+             for k, (msgid, params) in prompt_sources().items()]
     found += [Item(word_key(w), "word", w, w) for w in numbers.vocabulary(lang)]
     return found
+
+
+def _fill(text: str, params: dict) -> str:
+    try:
+        return text % params if params else text
+    except (KeyError, ValueError, TypeError):
+        return text
 
 
 @lru_cache(maxsize=16)
@@ -56,8 +70,8 @@ def spoken_text(item: Item, lang: str) -> str | None:
     catalog = _own_catalog(lang)
     if catalog is None:
         return None
-    text = catalog._catalog.get(item.source)  # this catalog only: no fallback chain
-    return text or None
+    text = catalog._catalog.get(item.msgid)  # this catalog only: no fallback chain
+    return _fill(text, dict(item.params)) if text else None
 
 
 def language_name(lang: str) -> str:

@@ -118,6 +118,6 @@ def progress(db: sqlite_utils.Database, cooperative_id: str | None, lang: str) -
         "select key, id from voice_recordings where lang = ? and accepted = 0 and deleted = 0"
         " and shop_id is null and coalesce(cooperative_id, '') = coalesce(?, '')", [lang, cooperative_id])}
     wanted = catalog.items(lang)
-    missing = [{"key": i.key, "kind": i.kind, "name": i.name, "source": i.source,
-                "pending": pending.get(i.key)} for i in wanted if i.key not in recorded]
+    missing = [{"key": i.key, "kind": i.kind, "name": i.name, "source": i.source, "msgid": i.msgid,
+                "params": i.params, "pending": pending.get(i.key)} for i in wanted if i.key not in recorded]
     return {"lang": lang, "done": len(wanted) - len(missing), "total": len(wanted), "missing": missing}

@@ -13,3 +13,6 @@ def register(app: Flask) -> None:
     auth.init_app(app)
     ui.init_app(app)
     app.register_blueprint(pages.bp)
+    from . import voice
+
+    voice.init_app(app)
