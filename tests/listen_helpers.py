@@ -51,8 +51,11 @@ def speak(text: str, voice: str = "fr", rate: int = 175, pitch: int = 50,
           pad: float = 0.0) -> tuple[np.ndarray, int]:
     """``(int16 samples, sample_rate)`` of ``text`` spoken by eSpeak NG ``voice`` (e.g. ``ko``,
     ``fr+f3``) at ``rate`` words per minute, with ``pad`` seconds of silence on each side."""
-    with _lock:
+    from kissi.voice import espeak as shared  # the same library: one synth callback at a time
+
+    with _lock, shared._lock:
         lib = _library()
+        lib.espeak_SetSynthCallback(_collect)
         if lib.espeak_SetVoiceByName(voice.encode()) != 0:
             raise ValueError(f"no eSpeak voice {voice}")
         lib.espeak_SetParameter(1, rate, 0)  # espeakRATE
@@ -62,6 +65,8 @@ def speak(text: str, voice: str = "fr", rate: int = 175, pitch: int = 50,
         lib.espeak_Synth(raw, len(raw) + 1, 0, 1, 0, 1, None, None)  # POS_CHARACTER, CHARS_UTF8
         lib.espeak_Synchronize()
         samples = np.frombuffer(b"".join(_chunks), dtype=np.int16).copy()
+        if "callback" in shared._state:
+            lib.espeak_SetSynthCallback(shared._state["callback"])
     if pad:
         silence = np.zeros(int(pad * _rate), dtype=np.int16)
         samples = np.concatenate([silence, samples, silence])
@@ -78,12 +83,14 @@ def add_noise(samples: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
 
 
 def to_container(samples: np.ndarray, rate: int, fmt: str = "webm", codec: str = "libopus",
-                 out_rate: int = 48000) -> bytes:
+                 out_rate: int = 48000, bitrate: int | None = None) -> bytes:
     """Encode mono int16 PCM as ``fmt`` (webm, ogg, wav...) the way a browser would."""
     buffer = io.BytesIO()
     with av.open(buffer, "w", format=fmt) as container:
         stream = container.add_stream(codec, rate=out_rate if codec == "libopus" else rate)
         stream.layout = "mono"
+        if bitrate:
+            stream.bit_rate = bitrate
         frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = rate
         resampler = av.AudioResampler(format=stream.format.name if codec != "libopus" else "s16",

@@ -48,14 +48,19 @@ def available() -> bool:
     return g.voice_input
 
 
-def _upload() -> bytes:
+def _check_length() -> None:
+    """Refuse a body too big to be a command before reading it (no form parsing either)."""
     if (request.content_length or 0) > MAX_BYTES + 64 * 1024:
         raise AudioError("too_large", "The recording is larger than %(kb)s KB.", kb=MAX_BYTES // 1024)
+
+
+def _upload() -> bytes:
     upload = request.files.get("audio")
     return upload.read(MAX_BYTES + 1) if upload else b""
 
 
 def _understand() -> Intent:
+    _check_length()
     screen = request.form.get("screen", "sell")
     return hear.understand(get_db(), g.shop_id, g.language, _upload(), models_dir=models_dir(),
                            read_clip=audio_files().read,
@@ -72,10 +77,12 @@ def index():
 @bp.post("/listen")
 @shop_required
 def listen():
-    screen = request.form.get("screen", "sell")
     try:
+        _check_length()
+        screen = request.form.get("screen", "sell")
         intent = _understand()
     except (AudioError, Invalid) as err:
+        screen = "sell" if err.code == "too_large" else request.form.get("screen", "sell")
         return render_template("listen/again.html", screen=screen, intent=None, error=err), err.status
     query = {k: v for k, v in intent.as_dict().items() if k in FIELDS}
     return redirect(url_for("listen.heard", screen=screen, **query), 303)
@@ -139,6 +146,15 @@ def api_listen():
     return jsonify(_understand().as_dict())
 
 
+TAP_SCREENS = {"sell": "sell.products", "stock": "stock.index", "debts": "debts.index"}
+
+
+def tap_url(screen: str | None) -> str:
+    """The tapping screen the trader spoke on (home while that screen does not exist)."""
+    endpoint = TAP_SCREENS.get(screen or "")
+    return url_for(endpoint if endpoint in current_app.view_functions else "pages.home")
+
+
 def status(app) -> dict:
     """The ``voice_input`` part of /healthz: per language, which engine and why not."""
     return hear.status(get_db(), models_dir(app))
@@ -149,4 +165,4 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     health.STATUS_PARTS["voice_input"] = status
-    app.jinja_env.globals.update(voice_input=available)
+    app.jinja_env.globals.update(voice_input=available, tap_url=tap_url)
