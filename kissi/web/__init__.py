@@ -6,13 +6,14 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import auth, errors, health, pages, ui
+    from . import auth, day, debts, errors, health, myshop, pages, sell, stock, ui
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     auth.init_app(app)
     ui.init_app(app)
-    app.register_blueprint(pages.bp)
+    for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
+        app.register_blueprint(module.bp)
     from . import voice
 
     voice.init_app(app)
