@@ -215,3 +215,37 @@ def test_every_prompt_key_used_in_templates_is_declared():
     for pattern in used - literal:  # "key.{{ d }}", "lang.{{ row.lang }}": the family must exist
         prefix = pattern.split("{", 1)[0]
         assert not prefix or any(k.startswith(prefix) for k in PROMPTS), pattern
+
+
+def _say_url(page: str) -> str:
+    import html
+
+    return html.unescape(re.search(r'data-say="([^"]+)"', page).group(1))
+
+
+def test_sale_confirmation_page_speaks_the_sale_with_her_product_label(client, db, files, awa):
+    from kissi import sales
+
+    speak_everything(db, files, "fr", 0.2)
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=500)
+    sale = sales.record_sale(db, awa["shop_id"], [{"product_id": soap["id"], "qty": 3000}])
+    as_user(client, awa)
+    page = client.get(f"/sell/done/{sale['id']}").get_data(as_text=True)
+    assert "data-autoplay" in page and "<audio" not in page
+    url = _say_url(page)
+    assert "s=money:1500" in url
+    spoken = client.get(url)
+    expected = utterance.plan(db, None, "fr", [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", 1500)])
+    assert spoken.status_code == 200 and spoken.data == utterance.render(files, expected)[1]
+
+
+def test_day_page_offers_its_total_to_hear(client, db, files, awa):
+    from kissi import sales
+
+    speak_everything(db, files, "fr", 0.2)
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=2500)
+    sales.record_sale(db, awa["shop_id"], [{"product_id": soap["id"], "qty": 5000}])
+    as_user(client, awa)
+    url = _say_url(client.get("/day/").get_data(as_text=True))
+    assert "s=money:12500&s=number:1&" in url
+    assert audio.seconds(audio.decode(client.get(url).data)) > 1.0
