@@ -102,3 +102,21 @@ def test_cli_build_offline_shows_progress_and_counts(app, db):
     assert result.exit_code == 0, result.output
     assert "fr: offline, using eSpeak NG" in result.output and "made" in result.output
     assert _machine_clips(db, "fr", "espeak") >= len(catalog.items("fr")) - len(catalog.prompt_sources())
+
+
+def test_serving_fills_in_espeak_clips_in_the_background(app, db):
+    from kissi.voice.cli import start_offline_build
+
+    thread = start_offline_build(app)
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    for lang in ("fr", "en", "ar"):
+        assert _machine_clips(db, lang, "espeak") >= len(catalog.items(lang)) - len(catalog.prompt_sources())
+    app.config["VOICE_BUILD_ON_SERVE"] = False
+    assert start_offline_build(app) is None
+
+
+def test_cli_status_lists_every_language(app, db, files):
+    result = app.test_cli_runner().invoke(args=["voice", "status"])
+    assert result.exit_code == 0
+    assert [line.split(":")[0] for line in result.output.splitlines()] == ["fr", "en", "ar", "wo", "bm", "dyu", "bci"]

@@ -1,6 +1,8 @@
 """Voice over the web: clips and manifests with caching, spoken sentences, the studio,
 voice labels, and uploads that are refused without storing anything."""
+import gzip
 import io
+import json
 import re
 from pathlib import Path
 
@@ -65,10 +67,11 @@ def test_manifest_walks_the_fallback_chain_and_revalidates(client, db, files):
     clip = put_clip(db, files, "fr", "p:nav.home")
     r = client.get("/voice/dyu/manifest.json")
     entry = r.json["clips"]["nav.home"]
-    assert entry == {"url": f"/voice/clip/{clip['sha']}.ogg", "sha": clip["sha"], "bytes": clip["bytes"],
-                     "lang": "fr", "source": "espeak"}
+    assert entry == {"url": f"/voice/clip/{clip['sha']}.ogg", "sha": clip["sha"], "bytes": clip["bytes"]}
     assert "nav.back" not in r.json["clips"]  # nothing speaks it: the page stays silent, not broken
     assert client.get("/voice/dyu/manifest.json", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    zipped = client.get("/voice/dyu/manifest.json", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(zipped.data)) == r.json
 
 
 def test_sale_sentence_is_one_file_lasting_the_sum_of_its_parts(client, db, files, awa):
@@ -78,9 +81,14 @@ def test_sale_sentence_is_one_file_lasting_the_sum_of_its_parts(client, db, file
     r = client.get("/voice/say/fr", query_string={"s": segments})
     assert r.status_code == 200 and r.mimetype == "audio/ogg"
     said = audio.decode(r.data)
-    parts = 1 + 1 + 1 + len(numbers.money_words(1500, "fr")) + 1  # sold, trois, pieces, mille cinq cents, francs
-    expected = parts * 0.3 + (parts - 1) * utterance.GAP_MS / 1000
-    assert audio.seconds(said) == pytest.approx(expected, abs=0.12)
+    shas = utterance.plan(db, None, "fr", [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", 1500)])
+    assert len(shas) == 1 + 1 + 1 + len(numbers.money_words(1500, "fr")) + 1  # sold, trois, pieces, mille cinq cents, francs
+    parts = sum(audio.seconds(audio.decode(files.read(sha))) for sha in shas)
+    expected = parts + (len(shas) - 1) * utterance.GAP_MS / 1000
+    # joined by remuxing Opus packets: each part may add its last frame's padding and the
+    # encoder's priming (under 27 ms), never more
+    joins = 2 * len(shas) - 1
+    assert expected - 0.02 <= audio.seconds(said) <= expected + 0.027 * joins
     assert client.get("/voice/say/fr", query_string={"s": segments}).data == r.data  # cached by content
 
 
@@ -207,3 +215,37 @@ def test_every_prompt_key_used_in_templates_is_declared():
     for pattern in used - literal:  # "key.{{ d }}", "lang.{{ row.lang }}": the family must exist
         prefix = pattern.split("{", 1)[0]
         assert not prefix or any(k.startswith(prefix) for k in PROMPTS), pattern
+
+
+def _say_url(page: str) -> str:
+    import html
+
+    return html.unescape(re.search(r'data-say="([^"]+)"', page).group(1))
+
+
+def test_sale_confirmation_page_speaks_the_sale_with_her_product_label(client, db, files, awa):
+    from kissi import sales
+
+    speak_everything(db, files, "fr", 0.2)
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=500)
+    sale = sales.record_sale(db, awa["shop_id"], [{"product_id": soap["id"], "qty": 3000}])
+    as_user(client, awa)
+    page = client.get(f"/sell/done/{sale['id']}").get_data(as_text=True)
+    assert "data-autoplay" in page and "<audio" not in page
+    url = _say_url(page)
+    assert "s=money:1500" in url
+    spoken = client.get(url)
+    expected = utterance.plan(db, None, "fr", [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", 1500)])
+    assert spoken.status_code == 200 and spoken.data == utterance.render(files, expected)[1]
+
+
+def test_day_page_offers_its_total_to_hear(client, db, files, awa):
+    from kissi import sales
+
+    speak_everything(db, files, "fr", 0.2)
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=2500)
+    sales.record_sale(db, awa["shop_id"], [{"product_id": soap["id"], "qty": 5000}])
+    as_user(client, awa)
+    url = _say_url(client.get("/day/").get_data(as_text=True))
+    assert "s=money:12500&s=number:1&" in url
+    assert audio.seconds(audio.decode(client.get(url).data)) > 1.0
