@@ -221,3 +221,35 @@ def test_spoken_total_that_the_unit_price_cannot_give_is_kept_exact(trader, trad
     trader_client.post("/listen/confirm", data={"action": "sell", "product_id": soap["id"],
                                                 "qty": "3000", "amount": "1000"})
     assert db.execute("select total, discount from sales").fetchall() == [(1000, 2)]
+
+
+@pytest.mark.parametrize("path,screen", [("/sell/", "sell"), ("/stock/", "stock"), ("/debts/", "debts")])
+def test_mic_button_on_the_sell_stock_and_debt_screens(korean, trader_client, path, screen):
+    page = trader_client.get(path).get_data(as_text=True)
+    assert 'class="mic"' in page and f'name="screen" value="{screen}"' in page
+
+
+def test_no_mic_on_those_screens_without_an_engine(app, trader_client, tmp_path):
+    app.config["VOICE_MODELS"] = str(tmp_path / "none")
+    for path in ("/sell/", "/stock/", "/debts/"):
+        assert 'class="mic"' not in trader_client.get(path).get_data(as_text=True)
+
+
+def test_voice_pages_fit_in_14_kb_gzipped_with_their_css(korean, trader, trader_client, db):
+    import gzip
+
+    customer = make_customer(db, {"id": trader["shop_id"]}, name="Awa")
+    css = len(gzip.compress(trader_client.get("/static/kissi.css").data))
+    urls = [
+        "/listen?screen=sell",
+        f"/listen/heard?action=sell&product_id={korean['potato']['id']}&qty=5000&amount=1500"
+        f"&customer_id={customer['id']}&heard=x",
+        "/listen/heard?action=unclear&reason=no_product&heard=x",
+        "/listen/heard?action=ask&topic=today", "/listen/heard?action=ask&topic=debts",
+        f"/listen/heard?action=ask&topic=stock&product_id={korean['potato']['id']}",
+        "/listen/done?action=sell&total=1500",
+    ]
+    for url in urls:
+        r = trader_client.get(url)
+        assert r.status_code == 200, url
+        assert len(gzip.compress(r.data)) + css <= 14 * 1024, url
