@@ -103,7 +103,7 @@ def heard():
     db = get_db()
     product = customer = None
     if intent.product_id:
-        product = db.execute("select id, name, unit, icon, price, voice_label from products"
+        product = db.execute("select id, name, unit, icon, price, voice_label, photo from products"
                              " where id = ? and shop_id = ? and deleted = 0",
                              [intent.product_id, g.shop_id]).fetchone()
     if intent.customer_id:
@@ -111,7 +111,8 @@ def heard():
                               " and deleted = 0", [intent.customer_id, g.shop_id]).fetchone()
     if (intent.product_id and not product) or (intent.customer_id and not customer):
         intent.action, intent.reason = "unclear", "not_understood"  # another shop's id
-    product = dict(zip(("id", "name", "unit", "icon", "price", "voice_label"), product)) if product else None
+    product = dict(zip(("id", "name", "unit", "icon", "price", "voice_label", "photo"), product)) \
+        if product else None
     customer = dict(zip(("id", "name", "voice_label"), customer)) if customer else None
     if intent.action == "unclear":
         return render_template("listen/again.html", screen=screen, intent=intent), 200
