@@ -253,3 +253,11 @@ def test_voice_pages_fit_in_14_kb_gzipped_with_their_css(korean, trader, trader_
         r = trader_client.get(url)
         assert r.status_code == 200, url
         assert len(gzip.compress(r.data)) + css <= 14 * 1024, url
+
+
+def test_sale_without_a_spoken_price_uses_the_tapped_price(trader, trader_client, db):
+    soap = make_product(db, {"id": trader["shop_id"]}, name="Savon", price=250)
+    page = trader_client.get(f"/listen/heard?action=sell&product_id={soap['id']}&qty=3000").get_data(as_text=True)
+    assert "750" in page and 'name="amount"' not in page
+    trader_client.post("/listen/confirm", data={"action": "sell", "product_id": soap["id"], "qty": "3000"})
+    assert db.execute("select unit_price, amount from sale_lines").fetchall() == [(250, 750)]

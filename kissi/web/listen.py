@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request,
                    url_for)
 
+from .. import sales
 from ..errors import Invalid
 from ..listen import act, hear
 from ..listen.capture import MAX_BYTES
@@ -119,11 +120,12 @@ def heard():
     if intent.action == "ask":
         return render_template("listen/answer.html", screen=screen, intent=intent,
                                answer=act.answer(db, g.shop_id, intent))
-    if intent.action == "sell" and intent.amount is None and product:
-        intent.amount = -(-product["price"] * intent.qty // 1000)
+    fields = {k: getattr(intent, k) for k in ("action", "product_id", "customer_id", "qty", "amount")}
+    shown = intent.amount
+    if intent.action == "sell" and shown is None and product:  # no price said: the tapped price
+        shown = sales.line_amount(product["price"], intent.qty)
     return render_template("listen/confirm.html", screen=screen, intent=intent, product=product,
-                           customer=customer, fields={k: getattr(intent, k) for k in
-                                                      ("action", "product_id", "customer_id", "qty", "amount")})
+                           customer=customer, amount=shown, fields=fields)
 
 
 @bp.post("/listen/confirm")
