@@ -70,3 +70,13 @@ def test_grammar_is_rebuilt_when_the_catalog_changes():
     renamed = Catalog(products=({"id": "p1", "name": "Riz"},), customers=names.customers)
     second = grammar.phrases(renamed, "fr")
     assert "riz" in second and "savon" not in second
+
+
+def test_one_model_serves_concurrent_requests(korean):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, model = korean
+    pcm = capture.decode_upload(korean_command("사. 오."))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: engine.recognize(model, pcm, list(KOREAN_DIGITS)).words, range(8)))
+    assert results == [("사", "오")] * 8
