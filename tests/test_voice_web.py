@@ -27,9 +27,14 @@ def put_clip(db, files, lang, key, seconds=0.4, freq=220.0):
         return clips.save_machine_clip(db, files, lang, key, "espeak", tone(seconds, freq=freq))
 
 
+SPOKEN = ("voice.", "unit.", "month.", "help.", "sale.")
+
+
 def speak_everything(db, files, lang, seconds=0.3):
+    """Clips for the number words and the prompts sentences and these tests use."""
     for i, item in enumerate(catalog.items(lang)):
-        put_clip(db, files, lang, item.key, seconds, 150 + i * 7)
+        if item.kind == "word" or item.name.startswith(SPOKEN):
+            put_clip(db, files, lang, item.key, seconds, 150 + i * 7)
 
 
 @pytest.fixture
