@@ -27,9 +27,14 @@ def put_clip(db, files, lang, key, seconds=0.4, freq=220.0):
         return clips.save_machine_clip(db, files, lang, key, "espeak", tone(seconds, freq=freq))
 
 
+SPOKEN = ("voice.", "unit.", "month.", "help.", "sale.")
+
+
 def speak_everything(db, files, lang, seconds=0.3):
+    """Clips for the number words and the prompts sentences and these tests use."""
     for i, item in enumerate(catalog.items(lang)):
-        put_clip(db, files, lang, item.key, seconds, 150 + i * 7)
+        if item.kind == "word" or item.name.startswith(SPOKEN):
+            put_clip(db, files, lang, item.key, seconds, 150 + i * 7)
 
 
 @pytest.fixture
@@ -249,3 +254,23 @@ def test_day_page_offers_its_total_to_hear(client, db, files, awa):
     url = _say_url(client.get("/day/").get_data(as_text=True))
     assert "s=money:12500&s=number:1&" in url
     assert audio.seconds(audio.decode(client.get(url).data)) > 1.0
+
+
+def test_customer_label_is_recorded_from_her_debt_page(client, db, files, awa):
+    from factories import make_customer
+
+    mariam = make_customer(db, {"id": awa["shop_id"]}, name="Mariam")
+    as_user(client, awa)
+    assert "/voice/label/customer/" in client.get(f"/debts/{mariam['id']}").get_data(as_text=True)
+    r = client.post("/voice/record", data={"key": f"customer:{mariam['id']}",
+                                            "audio": (io.BytesIO(wav_bytes(0.6)), "mariam.ogg")})
+    client.post(r.headers["Location"].replace("/recording/", "/recording/", 1) + "/accept")
+    assert files.exists(db.execute("select voice_label from customers where id = ?", [mariam["id"]]).fetchone()[0])
+
+
+def test_quantities_and_dates_are_said_with_units_and_months(db, files):
+    speak_everything(db, files, "fr", 0.2)
+    fr = clips.index(db, None, "fr")
+    said = utterance.plan(db, None, "fr", [("qty", 1500, "kg"), ("date", "2026-11-26")])
+    assert said == [fr[k]["sha"] for k in ("w:un", "p:voice.point", "w:cinq", "p:unit.kg",
+                                           "w:vingt", "w:six", "p:month.11")]

@@ -19,6 +19,7 @@ so the same sentence is built once.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 
 import sqlite_utils
@@ -29,6 +30,7 @@ from . import audio, clips, numbers
 GAP_MS = 90
 _packet_cache: OrderedDict[str, list] = OrderedDict()
 _gap_cache: dict = {}
+_lock = threading.Lock()
 _CACHE_SIZE = 1024
 
 
@@ -96,13 +98,16 @@ def utterance_id(shas: list[str]) -> str:
 
 
 def _packets(files: clips.ClipFiles, sha: str) -> list[tuple[bytes, int]]:
-    packets = _packet_cache.get(sha)
-    if packets is None:
-        packets = _packet_cache[sha] = audio.opus_packets(files.read(sha))
-        if len(_packet_cache) > _CACHE_SIZE:
+    with _lock:  # waitress serves from several threads
+        packets = _packet_cache.get(sha)
+        if packets is not None:
+            _packet_cache.move_to_end(sha)
+            return packets
+    packets = audio.opus_packets(files.read(sha))
+    with _lock:
+        _packet_cache[sha] = packets
+        while len(_packet_cache) > _CACHE_SIZE:
             _packet_cache.popitem(last=False)
-    else:
-        _packet_cache.move_to_end(sha)
     return packets
 
 
