@@ -261,3 +261,19 @@ def test_sale_without_a_spoken_price_uses_the_tapped_price(trader, trader_client
     assert "750" in page and 'name="amount"' not in page
     trader_client.post("/listen/confirm", data={"action": "sell", "product_id": soap["id"], "qty": "3000"})
     assert db.execute("select unit_price, amount from sale_lines").fetchall() == [(250, 750)]
+
+
+def test_questions_are_answered_from_the_shop_and_read_back(trader, trader_client, db):
+    from kissi import sales, stock
+
+    shop = trader["shop_id"]
+    soap = make_product(db, {"id": shop}, name="Savon", price=250)
+    awa = make_customer(db, {"id": shop}, name="Awa")
+    stock.restock(db, shop, soap["id"], 10000)
+    sales.record_sale(db, shop, [{"product_id": soap["id"], "qty": 2000}], credit=500, customer_id=awa["id"])
+    today = trader_client.get("/listen/heard?action=ask&topic=today").get_data(as_text=True)
+    assert "500" in today and "data-autoplay" in today
+    left = trader_client.get(f"/listen/heard?action=ask&topic=stock&product_id={soap['id']}").get_data(as_text=True)
+    assert "8 × Savon" in left
+    owed = trader_client.get("/listen/heard?action=ask&topic=debts").get_data(as_text=True)
+    assert "Awa" in owed and "500" in owed
