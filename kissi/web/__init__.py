@@ -20,3 +20,6 @@ def register(app: Flask) -> None:
     from . import listen
 
     listen.init_app(app)
+    from . import coop
+
+    app.register_blueprint(coop.bp)
