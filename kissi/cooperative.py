@@ -18,6 +18,7 @@ never stored in clear; a reset ends her sessions and clears her wrong tries.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -38,34 +39,38 @@ _NOT_VOIDED = "not exists (select 1 from sale_voids v where v.id = s.id)"
 _COUNTS = ("not (e.kind = 'credit' and e.sale_id is not null and exists"
            " (select 1 from sale_voids v where v.id = e.sale_id))")
 
-# One row per member; ``w`` holds (timezone, today, first day of the 7 and 28-day windows).
+# One row per member. ``w``: (timezone, today, first days of the 7 and 28-day windows) of
+# each time zone; ``recent``: one pass over each shop's last 28 days of sales; ``owed``:
+# what her customers owe, per customer then per shop.
 _MEMBERS_SQL = f"""
-with w(tz, today, d7, d28) as ({{windows}})
-select u.id, u.name, u.phone, u.language, u.cooperative_id, c.name, u.shop_id, sh.name,
-  u.created_at, w.today,
-  (select s.day from sales s where s.shop_id = u.shop_id and {_NOT_VOIDED}
+with w(tz, today, d7, d28) as ({{windows}}),
+m as (select u.id, u.name, u.phone, u.language, u.cooperative_id, c.name as coop, u.shop_id,
+        sh.name as shop, u.created_at, w.today, w.d7, w.d28
+      from users u join shops sh on sh.id = u.shop_id join w on w.tz = sh.timezone
+        left join cooperatives c on c.id = u.cooperative_id
+      where u.role = 'trader' and u.deleted = 0 and sh.deleted = 0 {{scope}}),
+shops_in as (select distinct shop_id, today, d7, d28 from m),
+recent as (select x.shop_id, sum(s.day >= x.d7) as wc,
+             sum(case when s.day >= x.d7 then s.total else 0 end) as wt,
+             count(*) as mc, sum(s.total) as mt
+           from shops_in x join sales s on s.shop_id = x.shop_id
+             and s.day between x.d28 and x.today
+           where {_NOT_VOIDED} group by x.shop_id),
+owed as (select shop_id, count(*) as n, sum(b) as total from (
+           select e.shop_id, e.customer_id,
+             sum(case e.kind when 'credit' then e.amount else -e.amount end) as b
+           from shops_in x join credit_entries e on e.shop_id = x.shop_id
+           where {_COUNTS} group by e.shop_id, e.customer_id) where b > 0 group by shop_id)
+select m.id, m.name, m.phone, m.language, m.cooperative_id, m.coop, m.shop_id, m.shop,
+  m.created_at, m.today,
+  (select s.day from sales s where s.shop_id = m.shop_id and {_NOT_VOIDED}
      order by s.day desc limit 1),
-  (select count(*) from sales s where s.shop_id = u.shop_id and s.day between w.d7 and w.today
-     and {_NOT_VOIDED}),
-  (select coalesce(sum(s.total), 0) from sales s where s.shop_id = u.shop_id
-     and s.day between w.d7 and w.today and {_NOT_VOIDED}),
-  (select count(*) from sales s where s.shop_id = u.shop_id and s.day between w.d28 and w.today
-     and {_NOT_VOIDED}),
-  (select coalesce(sum(s.total), 0) from sales s where s.shop_id = u.shop_id
-     and s.day between w.d28 and w.today and {_NOT_VOIDED}),
-  (select count(*) from products p where p.shop_id = u.shop_id and p.archived = 0
+  coalesce(r.wc, 0), coalesce(r.wt, 0), coalesce(r.mc, 0), coalesce(r.mt, 0),
+  (select count(*) from products p where p.shop_id = m.shop_id and p.archived = 0
      and p.deleted = 0),
-  exists (select 1 from stock_movements m where m.shop_id = u.shop_id),
-  (select count(*) from (select sum(case e.kind when 'credit' then e.amount else -e.amount end) b
-     from credit_entries e where e.shop_id = u.shop_id and {_COUNTS}
-     group by e.customer_id) where b > 0),
-  (select coalesce(sum(b), 0) from (select sum(case e.kind when 'credit' then e.amount
-     else -e.amount end) b from credit_entries e where e.shop_id = u.shop_id and {_COUNTS}
-     group by e.customer_id) where b > 0)
-from users u join shops sh on sh.id = u.shop_id
-  left join cooperatives c on c.id = u.cooperative_id
-  join w on w.tz = sh.timezone
-where u.role = 'trader' and u.deleted = 0 and sh.deleted = 0 {{scope}}
+  exists (select 1 from stock_movements k where k.shop_id = m.shop_id),
+  coalesce(o.n, 0), coalesce(o.total, 0)
+from m left join recent r on r.shop_id = m.shop_id left join owed o on o.shop_id = m.shop_id
 """
 _COLUMNS = ("id", "name", "phone", "language", "cooperative_id", "cooperative", "shop_id",
             "shop", "created_at", "today", "last_sale", "week_count", "week_total",
@@ -226,11 +231,14 @@ def login_url(base_url: str, phone: str) -> str:
     return f"{base_url.rstrip('/')}/login?{urlencode({'phone': phone})}"
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(data: str) -> str:
     """``data`` as an inline SVG QR code: one path of horizontal runs, a few KB per card.
 
     qrcode's own SVG factories draw one square per module (about twice the bytes); the
-    run-length path keeps a sheet of cards within the page budget. Scaled by CSS.
+    run-length path keeps a sheet of cards within the page budget. Scaled by CSS. Making
+    one costs ~12 ms (qrcode tries its 8 masks), so recent ones are kept: a trainer
+    prints the same sheets again.
     """
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     qr.add_data(data)
