@@ -166,6 +166,8 @@ def _pages(client, coops) -> dict:
         "new": "/coop/members/new", "member": f"/coop/members/{member}",
         "cards": "/coop/cards", "cards_last": "/coop/cards?page=9",
         "card": f"/coop/members/{member}/card"}.items()}
+    everyone = [m for m in re.findall(r'name="m" value="([^"]+)"', bodies["members"].get_data(as_text=True))]
+    bodies["cards_chosen"] = client.get("/coop/cards", query_string={"m": everyone, "page": 3})
     bodies["pin"] = client.post(f"/coop/members/{member}/pin")
     bodies["added"] = client.post("/coop/members/new", data={"name": "N", "phone": "0799887766"})
     bodies["new_error"] = client.post("/coop/members/new", data={"name": "", "phone": "1"})
@@ -176,7 +178,8 @@ def test_every_trainer_page_fits_in_14_kb_gzipped_with_its_css(fatou, big_coop):
     css = sum(len(gzip.compress(fatou.get(f"/static/{name}").data))
               for name in ("kissi.css", "coop.css"))
     pages = _pages(fatou, big_coop)
-    assert len(_qr_links(pages["cards"].get_data(as_text=True))) == 24
+    assert len(_qr_links(pages["cards"].get_data(as_text=True))) == 16
+    assert len(_qr_links(pages["cards_chosen"].get_data(as_text=True))) == 16
     for name, answer in pages.items():
         assert answer.status_code < 500, name
         size = len(gzip.compress(answer.data)) + css
@@ -198,3 +201,18 @@ def test_an_admin_sees_and_filters_every_cooperative(client, coops):
     answer = client.post("/coop/members/new", data={"name": "Nafi", "phone": "0766554433",
                                                     "cooperative": coops["b"]["id"]})
     assert answer.status_code == 200
+
+
+def test_members_and_cards_come_in_pages(fatou, monkeypatch):
+    from kissi.web import coop
+
+    monkeypatch.setattr(coop, "MEMBERS_PER_PAGE", 2)
+    first = fatou.get("/coop/?sort=name").get_data(as_text=True)
+    second = fatou.get("/coop/?sort=name&page=2").get_data(as_text=True)
+    names = r'data-prompt="coop.member">([^<]+)</a>'
+    assert re.findall(names, first) == ["Awa", "Bintou"] and re.findall(names, second) == ["Chantal"]
+    assert "Members (3)" in second and 'aria-current="page">📄 2/2' in second
+    monkeypatch.setattr(coop, "SHEETS_PER_PAGE", 1)
+    monkeypatch.setattr(coop, "CARDS_PER_SHEET", 2)
+    assert len(_qr_links(fatou.get("/coop/cards?page=2").get_data(as_text=True))) == 1
+    assert len(_qr_links(fatou.get("/coop/cards?page=x").get_data(as_text=True))) == 2

@@ -28,7 +28,8 @@ bp = Blueprint("coop", __name__, url_prefix="/coop")
 
 MANAGERS = ("trainer", "admin")
 CARDS_PER_SHEET = 8  # 2 x 4 cards on an A4 sheet
-SHEETS_PER_PAGE = 3  # 24 cards per page keeps a page within the 14 KB budget
+MEMBERS_PER_PAGE = 200  # a large cooperative's list (~12 KB gzipped) on one page
+SHEETS_PER_PAGE = 2  # 16 cards (and up to 200 chosen ids) stay within the 14 KB budget
 
 
 def _cooperative_filter() -> str | None:
@@ -61,9 +62,20 @@ def index():
     sort = request.args.get("sort", "stuck")
     found = cooperative.progress(get_db(), g.user, cooperative_id=_cooperative_filter(),
                                  sort=sort if sort in cooperative.SORTS else "stuck")
-    return render_template("coop/members.html", members=found, sort=sort,
-                           stuck=sum(m["stuck"] for m in found),
+    page, pages = _page(len(found), MEMBERS_PER_PAGE)
+    return render_template("coop/members.html", count=len(found), sort=sort,
+                           members=found[(page - 1) * MEMBERS_PER_PAGE:page * MEMBERS_PER_PAGE],
+                           page=page, pages=pages, stuck=sum(m["stuck"] for m in found),
                            cooperatives=_cooperatives(), chosen=_cooperative_filter())
+
+
+def _page(count: int, per_page: int) -> tuple[int, int]:
+    """The page asked for (``?page=N``, kept within range) and the number of pages."""
+    pages = max(1, -(-count // per_page))
+    try:
+        return min(max(1, int(request.args.get("page", 1))), pages), pages
+    except ValueError:
+        return 1, pages
 
 
 @bp.route("/members/new", methods=["GET", "POST"])
@@ -130,11 +142,7 @@ def cards():
     found = cooperative.cards(get_db(), g.user, _base_url(), member_ids=chosen or None,
                               cooperative_id=_cooperative_filter())
     per_page = CARDS_PER_SHEET * SHEETS_PER_PAGE
-    pages = max(1, -(-len(found) // per_page))
-    try:
-        page = min(max(1, int(request.args.get("page", 1))), pages)
-    except ValueError:
-        page = 1
+    page, pages = _page(len(found), per_page)
     shown = found[(page - 1) * per_page:page * per_page]
     sheets = [shown[i:i + CARDS_PER_SHEET] for i in range(0, len(shown), CARDS_PER_SHEET)]
     return render_template("coop/cards.html", sheets=sheets, page=page, pages=pages,
