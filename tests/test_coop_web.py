@@ -166,7 +166,7 @@ def _pages(client, coops) -> dict:
         "new": "/coop/members/new", "member": f"/coop/members/{member}",
         "cards": "/coop/cards", "cards_last": "/coop/cards?page=9",
         "card": f"/coop/members/{member}/card"}.items()}
-    everyone = [m for m in re.findall(r'name="m" value="([^"]+)"', bodies["members"].get_data(as_text=True))]
+    everyone = re.findall(r'name="m" value="([^"]+)"', bodies["members"].get_data(as_text=True))
     bodies["cards_chosen"] = client.get("/coop/cards", query_string={"m": everyone, "page": 3})
     bodies["pin"] = client.post(f"/coop/members/{member}/pin")
     bodies["added"] = client.post("/coop/members/new", data={"name": "N", "phone": "0799887766"})
