@@ -11,8 +11,10 @@ Facts are append-only: there is no update or delete for them here, by design.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+import uuid
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -78,18 +80,36 @@ def node(db: sqlite_utils.Database) -> dict | None:
     return rows[0] if rows else None
 
 
-def next_hlc(db: sqlite_utils.Database) -> tuple[str, str]:
+def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, str]:
     """Tick this node's clock inside the current transaction: ``(node_id, hlc_text)``.
 
     The wall clock is corrected by the offset learned from the hub (see sync), so a
     phone whose clock is days off does not win every conflict once it has synced.
+    ``after`` (an HLC text) makes the new stamp later than it: an edit is always later
+    than the version it replaces, so a node never reorders its own writes.
     """
     node_id, last, offset = db.execute(
         "select id, hlc, clock_offset_ms from node where singleton = 1"
     ).fetchone()
-    stamp = hlc_mod.tick(hlc_mod.HLC.decode(last), hlc_mod.now_ms() + offset).encode()
+    last = hlc_mod.HLC.decode(last)
+    if after:
+        last = max(last, hlc_mod.HLC.decode(after))
+    stamp = hlc_mod.tick(last, hlc_mod.now_ms() + offset).encode()
     db.execute("update node set hlc = ? where singleton = 1", [stamp])
     return node_id, stamp
+
+
+def change_id(node_id: str, stamp: str) -> str:
+    """The id of the change a node made at HLC ``stamp``: UUIDv7-shaped, derived, not drawn.
+
+    A node never stamps two changes alike, so ``(node_id, hlc)`` is unique; deriving the id
+    from it lets the sync protocol leave ids off the wire (see :mod:`kissi.sync.protocol`)
+    while every node still stores and compares the same id.
+    """
+    wall = hlc_mod.HLC.decode(stamp).wall & ((1 << 48) - 1)
+    digest = int.from_bytes(hashlib.sha256(f"{node_id}/{stamp}".encode()).digest()[:10], "big")
+    rand_a, rand_b = digest >> 68 & 0xFFF, digest & ((1 << 62) - 1)
+    return str(uuid.UUID(int=wall << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b))
 
 
 # -- scope -------------------------------------------------------------------------------
@@ -126,11 +146,11 @@ def shop_cooperative(db: sqlite_utils.Database, shop_id: str) -> str | None:
 
 # -- the write path --------------------------------------------------------------------------
 
-def _log(db, table, row_id, op, data, scope_row) -> dict:
-    node_id, stamp = next_hlc(db)
+def _log(db, table, row_id, op, data, scope_row, after=None) -> dict:
+    node_id, stamp = next_hlc(db, after)
     shop_id, cooperative_id = scope_of(db, table, scope_row)
     entry = {
-        "id": uuid7(), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
+        "id": change_id(node_id, stamp), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
         "op": op, "data": dumps(data), "shop_id": shop_id, "cooperative_id": cooperative_id,
     }
     db.execute(
@@ -147,6 +167,16 @@ def _set_versions(db, table, row_id, fields, version):
         " on conflict (tbl, row_id, field) do update set version = excluded.version",
         [(table, row_id, f, version) for f in fields],
     )
+
+
+def _latest_hlc(db, table, row_id, fields) -> str | None:
+    """The newest HLC among the current versions of ``fields`` of a record."""
+    marks = ",".join("?" * len(fields))
+    found = db.execute(
+        f"select max(version) from field_versions where tbl = ? and row_id = ? and field in ({marks})",
+        [table, row_id, *fields],
+    ).fetchone()[0]
+    return found.partition("/")[0] if found else None
 
 
 def _insert(db, table, row):
@@ -209,7 +239,8 @@ def update_record(db: sqlite_utils.Database, table: str, row_id: str, fields: di
             return {}
         sets = ", ".join(f"[{k}] = ?" for k in changed)
         db.execute(f"update [{table}] set {sets} where id = ?", [*changed.values(), row_id])
-        entry = _log(db, table, row_id, "update", changed, {**current, **changed})
+        entry = _log(db, table, row_id, "update", changed, {**current, **changed},
+                     _latest_hlc(db, table, row_id, list(changed)))
         _set_versions(db, table, row_id, list(changed), hlc_mod.version(entry["hlc"], entry["node_id"]))
     return changed
 
@@ -223,5 +254,6 @@ def delete_record(db: sqlite_utils.Database, table: str, row_id: str) -> None:
             raise LookupError(f"{table} {row_id} does not exist")
         current = dict(zip(_columns(db, table), current))
         db.execute(f"update [{table}] set deleted = 1 where id = ?", [row_id])
-        entry = _log(db, table, row_id, "delete", {"deleted": 1}, current)
+        entry = _log(db, table, row_id, "delete", {"deleted": 1}, current,
+                     _latest_hlc(db, table, row_id, ["deleted"]))
         _set_versions(db, table, row_id, ["deleted"], hlc_mod.version(entry["hlc"], entry["node_id"]))

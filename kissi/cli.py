@@ -73,6 +73,9 @@ def backup_command(file: Path):
 def init_app(app) -> None:
     for command in (init_command, serve_command, backup_command):
         app.cli.add_command(command)
+    from .sync.cli import init_app as sync_cli
+
+    sync_cli(app)
 
 
 def _set_instance(ctx, param, value):

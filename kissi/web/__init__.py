@@ -6,7 +6,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import errors, health
+    from . import errors, health, sync
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    sync.init_app(app)

@@ -1,0 +1,212 @@
+"""Sync over HTTP: the hub's API for devices, enrollment pages, and the sync state shown to traders.
+
+API (hub role, ``/api/v1/sync/...``): ``enroll`` (JSON, the code is the credential),
+``push`` and ``pull`` (compact bodies, see :mod:`kissi.sync.protocol`), authenticated by
+``Authorization: Bearer <device token>``, which also exempts them from the pages' CSRF
+check. Pages (trainers and admins): on the hub, create an enrollment (QR code + typed
+code) and list and revoke devices; on an edge, redeem a code.
+"""
+from __future__ import annotations
+
+import io
+
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext
+
+from .. import changes
+from ..errors import Invalid
+from ..sync import client, hub, protocol, scheduler
+from .database import MUTATING, get_db
+
+bp = Blueprint("sync", __name__)
+
+
+# -- API ----------------------------------------------------------------------------------
+
+def _hub_only():
+    if current_app.config["ROLE"] != "hub":
+        abort(404)
+
+
+def _device():
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.startswith("Bearer ") else None
+    return hub.authenticate(get_db(), token)
+
+
+def _batch():
+    if request.content_length and request.content_length > protocol.MAX_BODY:
+        raise Invalid("bad_batch", "This batch is too large", "body")
+    try:
+        return protocol.decode(request.get_data())
+    except protocol.ProtocolError as err:
+        raise Invalid("bad_batch", "This is not a well-formed sync batch: %(why)s", "body",
+                      why=str(err)) from None
+
+
+def _reply(entries=(), **meta):
+    return Response(protocol.encode(list(entries), **meta), mimetype=protocol.MEDIA_TYPE)
+
+
+@bp.post("/api/v1/sync/enroll")
+def api_enroll():
+    _hub_only()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        raise Invalid("bad_request", "Send the enrollment code as JSON", "code")
+    return jsonify(hub.redeem(get_db(), body["code"], body.get("node_id"), body.get("name")))
+
+
+@bp.post("/api/v1/sync/push")
+def api_push():
+    _hub_only()
+    device = _device()
+    meta, entries = _batch()
+    return _reply(**hub.ingest(get_db(), device, entries, meta))
+
+
+@bp.get("/api/v1/sync/pull")
+def api_pull():
+    _hub_only()
+    device = _device()
+    try:
+        cursor = int(request.args.get("c", 0))
+        limit = int(request.args.get("n", hub.PULL_LIMIT))
+        edge_ms = int(request.args["t"]) if "t" in request.args else None
+    except ValueError:
+        raise Invalid("bad_request", "The cursor is a number", "c") from None
+    skew = edge_ms - changes.hlc.now_ms() if edge_ms is not None else None
+    out = hub.pull(get_db(), device, cursor, limit, skew)
+    return _reply(out.pop("entries"), **out)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+def _staff() -> dict:
+    """The signed-in trainer or admin (``g.user``, set by the auth layer)."""
+    user = g.get("user")
+    if not user:
+        if "auth.login" in current_app.view_functions:
+            abort(redirect(url_for("auth.login", next=request.path)))
+        abort(403)
+    if user["role"] not in ("trainer", "admin"):
+        abort(403)
+    return user
+
+
+def _coop_limit(user) -> str | None:
+    return None if user["role"] == "admin" else user.get("cooperative_id")
+
+
+def _scopes(db, coop):
+    """Shops and cooperatives a trainer may enroll a device for."""
+    where, params = ("where deleted = 0 and id = ?", [coop]) if coop else ("where deleted = 0", [])
+    coops = [dict(r) for r in db.query(f"select id, name from cooperatives {where} order by name", params)]
+    where = "where deleted = 0" + (" and cooperative_id = ?" if coop else "")
+    shops = [dict(r) for r in db.query(f"select id, name from shops {where} order by name", params)]
+    return coops, shops
+
+
+@bp.get("/sync/devices")
+def devices_page():
+    _hub_only()
+    user = _staff()
+    db = get_db()
+    coops, shops = _scopes(db, _coop_limit(user))
+    return render_template("sync/devices.html", devices=hub.list_devices(db, _coop_limit(user)),
+                           coops=coops, shops=shops)
+
+
+@bp.post("/sync/enrollments")
+def create_enrollment_page():
+    _hub_only()
+    user = _staff()
+    kind, _, scope_id = request.form.get("scope", "").partition(":")
+    enrollment = hub.create_enrollment(get_db(), kind, scope_id, user.get("id"), _coop_limit(user))
+    hub_url = current_app.config.get("HUB_URL") or request.host_url.rstrip("/")
+    return render_template("sync/enrollment.html", enrollment=enrollment, hub_url=hub_url,
+                           qr_svg=qr_svg(f"kissi-enroll:{enrollment['code']}@{hub_url}"))
+
+
+@bp.post("/sync/devices/<device_id>/revoke")
+def revoke_page(device_id):
+    _hub_only()
+    user = _staff()
+    hub.revoke(get_db(), device_id, _coop_limit(user))
+    return redirect(url_for("sync.devices_page"))
+
+
+@bp.route("/sync/enroll", methods=["GET", "POST"])
+def enroll_page():
+    """On an edge: the trainer types (or scans) the code and the hub's address."""
+    if current_app.config["ROLE"] == "hub":
+        abort(404)
+    _staff()
+    db = get_db()
+    done, error = None, None
+    if request.method == "POST":
+        try:
+            done = client.enroll(db, request.form.get("hub_url", "").strip(),
+                                 request.form.get("code", ""), request.form.get("name") or None)
+        except client.SyncError as err:
+            error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
+    return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
+                           hub_url=current_app.config.get("HUB_URL") or "")
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as inline SVG (no image library needed)."""
+    import qrcode
+    import qrcode.image.svg
+
+    out = io.BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2).save(out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg"):]
+
+
+# -- the trader's sync state -------------------------------------------------------------------
+
+def sync_state() -> dict:
+    """What ``_sync_state.html`` shows: all sent, N waiting, or never synced; last success."""
+    db = get_db()
+    current = client.state(db)
+    waiting = client.pending_count(db)
+    if current["last_success_at"] is None:
+        status = "never"
+    else:
+        status = "waiting" if waiting else "all_sent"
+    return {"status": status, "waiting": waiting, "last_success": current["last_success_at"],
+            "enrolled": bool(current["token"]), "prompt": f"sync.{status}"}
+
+
+def _layout(app) -> str:
+    """The web layer's ``base.html`` when there is one, else sync's own bare page."""
+    if "sync_layout" not in app.extensions:
+        try:
+            app.jinja_env.get_template("base.html")
+            app.extensions["sync_layout"] = "base.html"
+        except Exception:  # TemplateNotFound: running without the pages' layout
+            app.extensions["sync_layout"] = "sync/_layout.html"
+    return app.extensions["sync_layout"]
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _sync_context():
+        return {"sync_state": sync_state if app.config["ROLE"] == "edge" else None,
+                "sync_layout": _layout(app)}
+
+    @app.after_request
+    def _wake_syncer(response):
+        if request.method in MUTATING and response.status_code < 400:
+            scheduler.poke(app)
+        return response
+
+    from .health import STATUS_PARTS
+
+    STATUS_PARTS["sync"] = scheduler.health
+    app.extensions.setdefault("kissi_serve_hooks", []).append(scheduler.start)
