@@ -43,6 +43,7 @@ create table sync_devices (
   skew_ms integer,
   push_acked integer not null default 0,
   pull_cursor integer not null default 0,
+  last_hlc text,                           -- latest clock of its changes (restamps stay above it)
   revoked_at text
 );
 create index sync_devices_scope on sync_devices(scope_kind, scope_id);

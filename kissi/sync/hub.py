@@ -8,7 +8,8 @@ scope that refers only to rows of the same shop; one bad entry refuses the whole
 with an error naming it. Accepted batches are applied in one transaction with the
 device's acknowledged position. The hub never lets a device's clock pull its own into
 the future: a change stamped more than :data:`MAX_DRIFT_MS` ahead of the hub is
-restamped with the hub's clock, and the device is told so (see docs/sync.md).
+moved back by the device's measured skew (keeping the device's own order), and the
+device is told so (see docs/sync.md).
 """
 from __future__ import annotations
 
@@ -259,6 +260,7 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
     if not isinstance(upto, int) or upto < 0:
         raise Invalid("bad_batch", "A push names the last position it covers", "to")
     restamped = {}
+    skew = meta["t"] - now if isinstance(meta.get("t"), int) else None
     with transaction(db):
         stored = {}
         ids = [e["id"] for e in entries]
@@ -266,19 +268,29 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
             part = ids[start:start + 500]
             stored.update(db.execute(
                 f"select id, hlc from change_log where id in ({','.join('?' * len(part))})", part).fetchall())
-        limit = hlc.HLC(now + MAX_DRIFT_MS, 0).encode()
+        floor = hlc.HLC.decode(db.execute("select coalesce(last_hlc, ?) from sync_devices where id = ?",
+                                          [hlc.ZERO.encode(), device["id"]]).fetchone()[0])
+        limit = hlc.HLC(now + MAX_DRIFT_MS, 0)
         for entry in entries:
+            if entry["id"] in restamped:
+                continue
             if entry["id"] in stored:
                 if stored[entry["id"]] != entry["hlc"]:
                     restamped[entry["id"]] = stored[entry["id"]]
-            elif entry["hlc"] > limit:
-                entry["hlc"] = restamped[entry["id"]] = changes.next_hlc(db)[1]
+                continue
+            stamp = hlc.HLC.decode(entry["hlc"])
+            if stamp > limit:  # from the future: move it back by the device's skew, keep its order
+                wall = min(stamp.wall - skew, now) if skew and skew > MAX_DRIFT_MS else now
+                stamp = max(hlc.HLC(wall, stamp.counter), hlc.HLC(floor.wall, floor.counter + 1))
+                entry["hlc"] = restamped[entry["id"]] = stamp.encode()
+            floor = max(floor, stamp)
+            stored[entry["id"]] = entry["hlc"]
         result = apply_batch(db, entries)
         receive_clock(db, result["max_hlc"], now)
         alerts.check_products(db, result["products"])
-        skew = meta["t"] - now if isinstance(meta.get("t"), int) else None
         db.execute("update sync_devices set push_acked = max(push_acked, ?), last_contact_at = ?,"
-                   " skew_ms = coalesce(?, skew_ms) where id = ?", [upto, utc_now(), skew, device["id"]])
+                   " skew_ms = coalesce(?, skew_ms), last_hlc = ? where id = ?",
+                   [upto, utc_now(), skew, floor.encode(), device["id"]])
         acked = db.execute("select push_acked from sync_devices where id = ?", [device["id"]]).fetchone()[0]
     out = {"a": acked, "t": hlc.now_ms(), "n": result["applied"]}
     if skew is not None:

@@ -1,7 +1,7 @@
 """The sync wire format: a batch of change-log entries, small enough for a 2G link.
 
 A body is raw DEFLATE of ``JSON head`` + ``\\n`` + ``id blob``. The head carries the
-batch's metadata (cursor, positions, clocks) and the entries turned into columns:
+batch's metadata (cursor, positions, clocks) and, under ``e``, the entries as columns:
 
 - entries with the same table, operation and field set share a *shape*; ``k`` lists each
   entry's shape and ``c`` holds, per shape, one array per field (``@`` is the row id), so
@@ -205,11 +205,12 @@ def encode(entries: list[dict], **meta) -> bytes:
                 encoded[shape][c] = columns[shape][c]
     head = {"v": VERSION, **meta}
     if entries:
-        head.update(n=list(nodes), s=shape_list, k=kinds, w=walls, q=counters, c=encoded)
+        body = head["e"] = {"n": list(nodes), "s": shape_list, "k": kinds, "w": walls, "q": counters,
+                            "c": encoded}
         if len(nodes) > 1:
-            head["o"] = owners
+            body["o"] = owners
         if explicit:
-            head["x"] = explicit
+            body["x"] = explicit
     text = json.dumps(head, separators=(",", ":"), ensure_ascii=False).encode()
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
     return packer.compress(text + b"\n" + bytes(ids.blob)) + packer.flush()
@@ -232,19 +233,19 @@ def decode(body: bytes) -> tuple[dict, list[dict]]:
         raise ProtocolError(f"not a sync batch: {err}") from None
     if not isinstance(head, dict) or head.get("v") != VERSION:
         raise ProtocolError("unknown sync protocol version")
+    meta = {k: v for k, v in head.items() if k not in ("v", "e")}
     try:
-        return _decode_entries(head, blob)
+        return meta, _decode_entries(head.get("e") or {}, blob)
     except (KeyError, IndexError, TypeError, ValueError) as err:
         if isinstance(err, ProtocolError):
             raise
         raise ProtocolError(f"malformed sync batch: {err!r}") from None
 
 
-def _decode_entries(head: dict, blob: bytes) -> tuple[dict, list[dict]]:
-    meta = {k: v for k, v in head.items() if k not in {"v", "n", "s", "k", "w", "q", "c", "o", "x"}}
+def _decode_entries(head: dict, blob: bytes) -> list[dict]:
     kinds = head.get("k", [])
     if not kinds:
-        return meta, []
+        return []
     if len(kinds) > MAX_ENTRIES:
         raise ProtocolError(f"more than {MAX_ENTRIES} entries in one batch")
     nodes, shapes, columns = head["n"], head["s"], head["c"]
@@ -286,4 +287,4 @@ def _decode_entries(head: dict, blob: bytes) -> tuple[dict, list[dict]]:
             "id": explicit.get(str(i)) or change_id(node_id, stamp), "node_id": node_id,
             "hlc": stamp, "tbl": tbl, "row_id": row_id, "op": op, "data": data,
         })
-    return meta, entries
+    return entries

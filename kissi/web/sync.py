@@ -14,7 +14,7 @@ from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect
                    request, url_for)
 from flask_babel import gettext
 
-from .. import changes
+from .. import hlc
 from ..errors import Invalid
 from ..sync import client, hub, protocol, scheduler
 from .database import MUTATING, get_db
@@ -76,7 +76,7 @@ def api_pull():
         edge_ms = int(request.args["t"]) if "t" in request.args else None
     except ValueError:
         raise Invalid("bad_request", "The cursor is a number", "c") from None
-    skew = edge_ms - changes.hlc.now_ms() if edge_ms is not None else None
+    skew = edge_ms - hlc.now_ms() if edge_ms is not None else None
     out = hub.pull(get_db(), device, cursor, limit, skew)
     return _reply(out.pop("entries"), **out)
 
