@@ -44,6 +44,7 @@ create table sync_devices (
   push_acked integer not null default 0,
   pull_cursor integer not null default 0,
   last_hlc text,                           -- latest clock of its changes (restamps stay above it)
+  seen_hlc text,                           -- latest clock among the changes it has pulled
   revoked_at text
 );
 create index sync_devices_scope on sync_devices(scope_kind, scope_id);

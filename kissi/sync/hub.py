@@ -244,6 +244,20 @@ class _Checker:
             bad("a device cannot grant this role")
 
 
+def _moved_back(stamp: hlc.HLC, skew: int | None, now: int, floor: hlc.HLC, seen: hlc.HLC) -> hlc.HLC:
+    """Where a change stamped in the future belongs: back by the device's measured skew.
+
+    Never below the device's previous change (its own order holds) nor below what it had
+    pulled before pushing (a value it replaced stays replaced), and never later than its
+    own stamp (a value that beat it on the device keeps beating it everywhere): these
+    bounds keep every node converging on the same winner (see docs/sync.md).
+    """
+    wall = min(stamp.wall - skew, now) if skew and skew > MAX_DRIFT_MS else now
+    moved = max(hlc.HLC(wall, stamp.counter), hlc.HLC(floor.wall, floor.counter + 1),
+                hlc.HLC(seen.wall, seen.counter + 1))
+    return min(stamp, moved)
+
+
 def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: dict,
            now_ms: int | None = None) -> dict:
     """Apply a device's pushed batch in one transaction; returns what the device must hear.
@@ -268,8 +282,9 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
             part = ids[start:start + 500]
             stored.update(db.execute(
                 f"select id, hlc from change_log where id in ({','.join('?' * len(part))})", part).fetchall())
-        floor = hlc.HLC.decode(db.execute("select coalesce(last_hlc, ?) from sync_devices where id = ?",
-                                          [hlc.ZERO.encode(), device["id"]]).fetchone()[0])
+        floor, seen = (hlc.HLC.decode(v) for v in db.execute(
+            "select coalesce(last_hlc, :z), coalesce(seen_hlc, :z) from sync_devices where id = :id",
+            {"z": hlc.ZERO.encode(), "id": device["id"]}).fetchone())
         limit = hlc.HLC(now + MAX_DRIFT_MS, 0)
         for entry in entries:
             if entry["id"] in restamped:
@@ -279,9 +294,8 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
                     restamped[entry["id"]] = stored[entry["id"]]
                 continue
             stamp = hlc.HLC.decode(entry["hlc"])
-            if stamp > limit:  # from the future: move it back by the device's skew, keep its order
-                wall = min(stamp.wall - skew, now) if skew and skew > MAX_DRIFT_MS else now
-                stamp = max(hlc.HLC(wall, stamp.counter), hlc.HLC(floor.wall, floor.counter + 1))
+            if stamp > limit:  # from the future: see _moved_back
+                stamp = _moved_back(stamp, skew, now, floor, seen)
                 entry["hlc"] = restamped[entry["id"]] = stamp.encode()
             floor = max(floor, stamp)
             stored[entry["id"]] = entry["hlc"]
@@ -326,8 +340,10 @@ def pull(db: sqlite_utils.Database, device: dict, cursor: int, limit: int = PULL
         {**params, "cursor": cursor, "top": top, "device": device["id"], "limit": limit})]
     more = len(rows) == limit
     nxt = rows[-1]["seq"] if more else max(top, cursor)
+    seen = max((r["hlc"] for r in rows), default=None)
     with transaction(db):
         db.execute("update sync_devices set last_contact_at = ?, pull_cursor = max(pull_cursor, ?),"
-                   " skew_ms = coalesce(?, skew_ms) where id = ?", [utc_now(), cursor, skew, device["id"]])
+                   " skew_ms = coalesce(?, skew_ms), seen_hlc = max(coalesce(seen_hlc, ''), coalesce(?, ''))"
+                   " where id = ?", [utc_now(), cursor, skew, seen, device["id"]])
     return {"entries": [parse_data(r) for r in rows], "c": nxt, "m": more,
             "a": device["push_acked"], "t": hlc.now_ms()}
