@@ -100,6 +100,8 @@ def apply_batch(db: sqlite_utils.Database, entries: list[dict]) -> dict:
 def _apply_facts(db, table, items) -> list[tuple]:
     present = known_ids(db, table, "id", [e["row_id"] for _, e in items])
     new = [(i, e) for i, e in items if e["row_id"] not in present]
+    won = [(e, changes.scope_of(db, table, e["data"]))
+           for i, e in items if e["row_id"] in present and _earlier_twin(db, table, i, e)]
     shapes: dict[tuple, list] = {}
     for index, entry in new:
         shapes.setdefault(tuple(entry["data"]), []).append((index, entry))
@@ -115,7 +117,26 @@ def _apply_facts(db, table, items) -> list[tuple]:
                 except sqlite3.Error as err:
                     raise BadEntry(index, entry, str(err)) from None
             raise
-    return [(e, changes.scope_of(db, table, e["data"])) for _, e in new]
+    return [(e, changes.scope_of(db, table, e["data"])) for _, e in new] + won
+
+
+def _earlier_twin(db, table, index, entry) -> bool:
+    """Two nodes wrote the same fact id apart (two devices voiding one sale offline).
+
+    Every node keeps the copy whose change came first (HLC, then node id) so that all
+    converge on the same row; returns True when the arriving copy wins and replaced ours.
+    """
+    ours = db.execute("select hlc, node_id from change_log where tbl = ? and row_id = ? and op = 'insert'"
+                      " order by hlc, node_id limit 1", [table, entry["row_id"]]).fetchone()
+    if ours is None or hlc.version(*ours) <= hlc.version(entry["hlc"], entry["node_id"]):
+        return False
+    fields = [f for f in entry["data"] if f != "id"]
+    try:
+        db.execute(f"update [{table}] set {', '.join(f'[{f}] = ?' for f in fields)} where id = ?",
+                   [*(entry["data"][f] for f in fields), entry["row_id"]])
+    except sqlite3.Error as err:
+        raise BadEntry(index, entry, str(err)) from None
+    return True
 
 
 def _apply_record(db, table, index, entry) -> tuple:

@@ -109,6 +109,9 @@ class Connection:
             self.conn.endheaders(body)
             response = self.conn.getresponse()
             data = response.read()
+            if response.getheader("Content-Length") != str(len(data)):
+                # http.client takes a connection closed inside the headers for their end
+                raise http.client.IncompleteRead(data)
         except (OSError, http.client.HTTPException, socket.timeout) as err:
             self.close()
             raise SyncError(f"hub unreachable: {err.__class__.__name__}: {err}") from None
@@ -119,6 +122,14 @@ class Connection:
                 error = {"code": "hub_error", "message": data[:200].decode("utf-8", "replace")}
             raise SyncError(error.get("message") or error["code"], error["code"], response.status)
         return data
+
+    def batch(self, method: str, path: str, body: bytes | None = None) -> tuple[dict, list[dict]]:
+        """A sync request whose answer is a batch (see :mod:`kissi.sync.protocol`)."""
+        try:
+            return protocol.decode(self.request(method, path, body))
+        except protocol.ProtocolError as err:
+            self.close()
+            raise SyncError(f"garbled answer from the hub: {err}", "garbled") from None
 
     def close(self) -> None:
         if self.conn is not None:
@@ -163,7 +174,7 @@ def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
             return sent
         body = protocol.encode(rows, to=rows[-1]["seq"], t=hlc.now_ms())
         started = hlc.now_ms()
-        meta, _ = protocol.decode(conn.request("POST", f"{API}/push", body))
+        meta, _ = conn.batch("POST", f"{API}/push", body)
         with transaction(db):
             _restamp(db, node_id, meta.get("r") or {})
             db.execute("update sync_state set push_acked = ? where singleton = 1", [meta["a"]])
@@ -180,7 +191,7 @@ def pull(db, conn: Connection) -> int:
         cursor = state(db)["pull_cursor"]
         started = hlc.now_ms()
         query = urlencode({"c": cursor, "t": started})
-        meta, entries = protocol.decode(conn.request("GET", f"{API}/pull?{query}"))
+        meta, entries = conn.batch("GET", f"{API}/pull?{query}")
         with transaction(db):
             result = apply_batch(db, entries)
             receive_clock(db, result["max_hlc"])

@@ -225,6 +225,8 @@ def decode(body: bytes) -> tuple[dict, list[dict]]:
         raw = inflater.decompress(body, MAX_INFLATED)
         if inflater.unconsumed_tail:
             raise ProtocolError("batch too large once inflated")
+        if not inflater.eof:
+            raise ProtocolError("truncated batch")
         text, _, blob = raw.partition(b"\n")
         head = json.loads(text)
     except (zlib.error, ValueError) as err:
