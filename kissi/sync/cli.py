@@ -28,6 +28,11 @@ def enroll_command(code, hub_url, name):
     except client.SyncError as err:
         raise click.ClickException(f"enrollment refused: {err}") from None
     click.echo(f"enrolled as node {answer['node_id']} for {answer['scope_kind']} {answer['scope_id']}")
+    try:
+        result = client.sync_once(db)
+        click.echo(f"first sync: sent {result['pushed']}, received {result['pulled']}")
+    except client.SyncError as err:
+        click.echo(f"first sync failed ({err}); the background syncer will retry")
 
 
 @click.command("sync")

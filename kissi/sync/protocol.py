@@ -223,7 +223,7 @@ def decode(body: bytes) -> tuple[dict, list[dict]]:
     try:
         inflater = zlib.decompressobj(-15)
         raw = inflater.decompress(body, MAX_INFLATED)
-        if inflater.unconsumed_tail:
+        if inflater.unconsumed_tail or len(raw) >= MAX_INFLATED:
             raise ProtocolError("batch too large once inflated")
         if not inflater.eof:
             raise ProtocolError("truncated batch")

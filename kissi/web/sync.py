@@ -149,6 +149,7 @@ def enroll_page():
         try:
             done = client.enroll(db, request.form.get("hub_url", "").strip(),
                                  request.form.get("code", ""), request.form.get("name") or None)
+            scheduler.poke(current_app)  # the first sync brings the shop's catalog down
         except client.SyncError as err:
             error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
     return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
