@@ -22,7 +22,7 @@ from ..db import transaction
 from . import alerts, protocol
 from .apply import apply_batch, receive_clock
 
-PUSH_BATCH = 1000
+PUSH_BATCH = 2000
 OFFSET_THRESHOLD_MS = 2000
 API = "/api/v1/sync"
 

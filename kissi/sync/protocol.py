@@ -6,10 +6,14 @@ batch's metadata (cursor, positions, clocks) and, under ``e``, the entries as co
 - entries with the same table, operation and field set share a *shape*; ``k`` lists each
   entry's shape and ``c`` holds, per shape, one array per field (``@`` is the row id), so
   equal-looking values sit side by side and compress;
-- UUIDs (row ids and references) become back-references: ``0`` means "the next new id in
-  the blob", ``n > 0`` the id seen ``n`` ids ago; the blob stores each new id as varint
-  deltas of its time prefix plus its 8 random bytes (a UUIDv7 costs ~9 bytes, not 36);
-- ISO timestamps become millisecond deltas; HLCs become wall deltas and counters;
+- UUIDv7s (row ids and references) become move-to-front references: ``0`` means "the next
+  new id in the blob", ``n > 0`` the n-th most recently used id; the blob stores each new
+  id as the varint delta of its time-and-counter prefix plus its 62 random bits (a UUIDv7
+  costs 9 to 13 bytes, not 36);
+- ISO timestamps become their distance in ms to the entry's HLC; an HLC is written as its
+  distance to its new row's UUIDv7 time (or to the previous HLC) plus its counter;
+- an integer column that mostly equals an earlier one (``cash`` and ``total``) is written
+  as the difference (kind ``d``, base column in the shape's fifth item);
 - change ids are left off when they equal :func:`kissi.changes.change_id` of the entry's
   node and HLC (always, unless the hub restamped a change from the future).
 
@@ -43,11 +47,10 @@ class ProtocolError(ValueError):
 
 # -- small codecs ----------------------------------------------------------------------
 
-def _is_uuid(value) -> bool:
-    return isinstance(value, str) and len(value) == 36 and value[8] == "-" and _uuid_ok(value)
-
-
-def _uuid_ok(value: str) -> bool:
+def _is_uuid7(value) -> bool:
+    """A canonical UUIDv7 (other UUIDs travel as plain text)."""
+    if not (isinstance(value, str) and len(value) == 36 and value[14] == "7" and value[19] in "89ab"):
+        return False
     try:
         return str(uuid.UUID(value)) == value
     except ValueError:
@@ -86,27 +89,28 @@ def _read_varint(blob: bytes, pos: int) -> tuple[int, int]:
 
 
 class _Ids:
-    """UUIDs as move-to-front references (``1`` = the id used last), new ones packed in a blob.
+    """UUIDv7s as move-to-front references (``1`` = the id used last), new ones packed in a blob.
 
     A sale's lines point at the sale just written (``1``) and the shop's id stays near the
-    front, so references are small repeated numbers that DEFLATE squeezes to bits.
+    front, so references are small repeated numbers that DEFLATE squeezes to bits. A new
+    id is stored as the varint delta of its 60-bit time-and-counter prefix (a line made in
+    the same millisecond as its sale costs one byte) plus its 62 random bits in 8 bytes.
     """
 
     def __init__(self, blob: bytes = b""):
         self.recent: list[str] = []
         self.blob = bytearray()
-        self._in, self._pos, self._head, self._mid = blob, 0, 0, 0
+        self._in, self._pos, self._prefix = blob, 0, 0
 
     def ref(self, value: str) -> int:
         try:
             at = self.recent.index(value)
         except ValueError:
-            raw = uuid.UUID(value).bytes
-            head, mid = int.from_bytes(raw[:6], "big"), int.from_bytes(raw[6:8], "big")
-            _varint(self.blob, head - self._head)
-            _varint(self.blob, mid - self._mid)
-            self.blob += raw[8:]
-            self._head, self._mid = head, mid
+            number = uuid.UUID(value).int
+            prefix = (number >> 80) << 12 | (number >> 64) & 0xFFF
+            _varint(self.blob, prefix - self._prefix)
+            self.blob += (number & ((1 << 62) - 1)).to_bytes(8, "big")
+            self._prefix = prefix
             self.recent.insert(0, value)
             return 0
         self.recent.insert(0, self.recent.pop(at))
@@ -120,14 +124,14 @@ class _Ids:
             self.recent.insert(0, value)
             return value
         delta, self._pos = _read_varint(self._in, self._pos)
-        self._head += delta
-        delta, self._pos = _read_varint(self._in, self._pos)
-        self._mid += delta
+        self._prefix += delta
         tail = self._in[self._pos:self._pos + 8]
-        if len(tail) != 8 or not (0 <= self._head < 1 << 48 and 0 <= self._mid < 1 << 16):
+        if len(tail) != 8 or not 0 <= self._prefix < 1 << 60 or tail[0] > 0x3F:
             raise ProtocolError("truncated id blob")
         self._pos += 8
-        value = str(uuid.UUID(bytes=self._head.to_bytes(6, "big") + self._mid.to_bytes(2, "big") + tail))
+        number = ((self._prefix >> 12) << 80 | 0x7 << 76 | (self._prefix & 0xFFF) << 64
+                  | 0b10 << 62 | int.from_bytes(tail, "big"))
+        value = str(uuid.UUID(int=number))
         self.recent.insert(0, value)
         return value
 
@@ -136,11 +140,35 @@ class _Ids:
 
 def _column_kind(values: list) -> str:
     present = [v for v in values if v is not None]
-    if present and all(_is_uuid(v) for v in present):
+    if present and all(_is_uuid7(v) for v in present):
         return "u"
     if present and all(isinstance(v, str) and _TS.match(v) for v in present):
         return "t"
     return "j"
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _delta_base(cols: list[list], c: int, kinds: str) -> int:
+    """An earlier integer column this one mostly equals (``total`` = ``cash``), or -1."""
+    if not all(_is_int(v) for v in cols[c]):
+        return -1
+    best, best_zeros = -1, len(cols[c]) // 2
+    for b in range(1, c):
+        if kinds[b] == "j" and all(_is_int(v) for v in cols[b]):
+            zeros = sum(x == y for x, y in zip(cols[c], cols[b]))
+            if zeros > best_zeros:
+                best, best_zeros = b, zeros
+    return best
+
+
+def _base_wall(op: str, row_id, last_wall: int) -> int:
+    """What an entry's clock is written against: a new row's UUIDv7 time, else the last clock."""
+    if op == "insert" and isinstance(row_id, str) and len(row_id) == 36 and row_id[14] == "7":
+        return int(row_id[:8] + row_id[9:13], 16)
+    return last_wall
 
 
 def encode(entries: list[dict], **meta) -> bytes:
@@ -148,7 +176,7 @@ def encode(entries: list[dict], **meta) -> bytes:
     nodes: dict[str, int] = {}
     shapes: dict[tuple, int] = {}
     rows: list[list[dict]] = []
-    kinds, owners, walls, counters, explicit = [], [], [], [], {}
+    kinds, owners, walls, counters, explicit, entry_walls = [], [], [], [], {}, []
     last_wall = 0
     for i, entry in enumerate(entries):
         data = entry["data"] if isinstance(entry["data"], dict) else json.loads(entry["data"])
@@ -159,50 +187,43 @@ def encode(entries: list[dict], **meta) -> bytes:
         if key not in shapes:
             shapes[key] = len(shapes)
             rows.append([])
+            entry_walls.append([])
         kinds.append(shapes[key])
         rows[shapes[key]].append({"@": entry["row_id"], **data})
         owners.append(nodes.setdefault(entry["node_id"], len(nodes)))
         stamp = HLC.decode(entry["hlc"])
-        walls.append(stamp.wall - last_wall)
+        walls.append(stamp.wall - _base_wall(entry["op"], entry["row_id"], last_wall))
         counters.append(stamp.counter)
+        entry_walls[shapes[key]].append(stamp.wall)
         last_wall = stamp.wall
         if entry["id"] != change_id(entry["node_id"], entry["hlc"]):
             explicit[str(i)] = entry["id"]
-    ids = _Ids()
     columns, shape_list = [], []
     for (tbl, op, fields), n in sorted(shapes.items(), key=lambda item: item[1]):
-        names = ["@", *fields]
-        col_kinds, cols = "", []
-        for name in names:
-            values = [row[name] for row in rows[n]]
-            kind = _column_kind(values)
-            col_kinds += kind
-            cols.append(values)
-        shape_list.append([tbl, op, list(fields), col_kinds])
+        cols = [[row[name] for row in rows[n]] for name in ("@", *fields)]
+        col_kinds = "".join(_column_kind(col) for col in cols)
+        bases = [_delta_base(cols, c, col_kinds) if kind == "j" else -1 for c, kind in enumerate(col_kinds)]
+        col_kinds = "".join("d" if b >= 0 else k for k, b in zip(col_kinds, bases))
+        shape_list.append([tbl, op, list(fields), col_kinds] + ([bases] if max(bases) >= 0 else []))
         columns.append(cols)
     # ids are referenced in entry order so that a sale's lines point a short way back
+    ids = _Ids()
     cursors = [0] * len(shape_list)
-    encoded = [[[None] * len(col) for col in cols] for cols in columns]
+    encoded = [[list(col) for col in cols] for cols in columns]
     for shape in kinds:
         r = cursors[shape]
         cursors[shape] += 1
         for c, kind in enumerate(shape_list[shape][3]):
-            if kind == "u":
-                value = columns[shape][c][r]
-                encoded[shape][c][r] = None if value is None else ids.ref(value)
-    # timestamps are written as their distance to the entry's clock: mostly 0 or a few ms
-    entry_walls = [[] for _ in shape_list]
-    wall = 0
-    for shape, delta in zip(kinds, walls):
-        wall += delta
-        entry_walls[shape].append(wall)
-    for shape, (_, _, _, col_kinds) in enumerate(shape_list):
-        for c, kind in enumerate(col_kinds):
-            if kind == "t":
+            if kind == "u" and columns[shape][c][r] is not None:
+                encoded[shape][c][r] = ids.ref(columns[shape][c][r])
+    for shape, spec in enumerate(shape_list):
+        for c, kind in enumerate(spec[3]):
+            if kind == "t":  # a timestamp as its distance to the entry's clock: mostly 0
                 encoded[shape][c] = [None if v is None else _ts_ms(v) - w
                                      for v, w in zip(columns[shape][c], entry_walls[shape])]
-            elif kind == "j":
-                encoded[shape][c] = columns[shape][c]
+            elif kind == "d":
+                base = columns[shape][spec[4][c]]
+                encoded[shape][c] = [v - b for v, b in zip(columns[shape][c], base)]
     head = {"v": VERSION, **meta}
     if entries:
         body = head["e"] = {"n": list(nodes), "s": shape_list, "k": kinds, "w": walls, "q": counters,
@@ -259,29 +280,37 @@ def _decode_entries(head: dict, blob: bytes) -> list[dict]:
     for shape, cols in zip(shapes, columns):
         if not isinstance(shape[2], list) or not len(shape[3]) == len(cols) == len(shape[2]) + 1:
             raise ProtocolError("shape and columns disagree")
-        if any(k not in "ujt" for k in shape[3]):
+        if any(k not in "ujtd" for k in shape[3]) or shape[3][:1] == "d":
             raise ProtocolError("unknown column kind")
+        for c, kind in enumerate(shape[3]):
+            if kind == "d" and not (0 < shape[4][c] < c and shape[3][shape[4][c]] in "jd"):
+                raise ProtocolError("bad delta column")
     ids = _Ids(blob)
     cursors = [0] * len(shapes)
     entries, wall = [], 0
     for i, shape_no in enumerate(kinds):
-        tbl, op, fields, col_kinds = shapes[shape_no]
+        tbl, op, fields, col_kinds = shapes[shape_no][:4]
         r = cursors[shape_no]
         cursors[shape_no] += 1
-        wall += walls[i]
-        values = []
-        for c, kind in enumerate(col_kinds):
-            value = columns[shape_no][c][r]
+        cols = columns[shape_no]
+        row_id = cols[0][r]
+        if row_id is not None and col_kinds[0] == "u":
+            row_id = ids.resolve(row_id)
+        wall = _base_wall(op, row_id, wall) + walls[i]
+        values = [row_id]
+        for c in range(1, len(col_kinds)):
+            value, kind = cols[c][r], col_kinds[c]
             if value is not None and kind == "u":
                 value = ids.resolve(value)
             elif value is not None and kind == "t":
                 value = _ms_ts(wall + value)
+            elif kind == "d":
+                value = value + values[shapes[shape_no][4][c]]
             values.append(value)
-        if not isinstance(counters[i], int) or not 0 <= counters[i] <= 0xFFFF or wall < 0:
+        if not isinstance(counters[i], int) or not 0 <= counters[i] <= 0xFFFF or not 0 <= wall < 1 << 63:
             raise ProtocolError(f"bad clock in entry {i}")
         stamp = HLC(wall, counters[i]).encode()
         node_id = nodes[owners[i]]
-        row_id = values[0]
         data = dict(zip(fields, values[1:]))
         if op == "insert" and "id" not in data:
             data = {"id": row_id, **data}
