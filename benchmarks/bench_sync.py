@@ -264,7 +264,7 @@ def bench_ingest(folder: Path, n_edges: int, per_edge: int, rng) -> None:
     h.close()
     port = 20000 + os.getpid() % 20000
     env = {**os.environ, "KISSI_ROLE": "hub", "KISSI_SYNC_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "kissi.cli", "--instance", str(hub_dir), "serve",
+    server = subprocess.Popen([str(Path(sys.executable).parent / "kissi"), "--instance", str(hub_dir), "serve",
                                "--host", "127.0.0.1", "--port", str(port), "--threads", "8"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -275,6 +275,8 @@ def bench_ingest(folder: Path, n_edges: int, per_edge: int, rng) -> None:
                 break
             except client.SyncError:
                 time.sleep(0.1)
+        else:
+            raise SystemExit("the hub did not start")
         edges = []
         for i, sh in enumerate(shops):
             edge = Node(folder / f"ingest-edge{i}")

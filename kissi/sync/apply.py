@@ -60,19 +60,21 @@ def known_ids(db: sqlite_utils.Database, table: str, column: str, ids: list[str]
     return found
 
 
-def apply_batch(db: sqlite_utils.Database, entries: list[dict]) -> dict:
+def apply_batch(db: sqlite_utils.Database, entries: list[dict], logged: dict | None = None) -> dict:
     """Apply remote entries in the caller's transaction; replays are skipped.
 
     Returns ``{"applied": n, "replayed": n, "products": {...}, "max_hlc": text}`` where
     ``products`` are the products whose stock the batch moved (for negative-stock alerts).
-    Raises :class:`BadEntry` naming the first entry the database refuses.
+    Raises :class:`BadEntry` naming the first entry the database refuses. ``logged``: the
+    entries' ids already in the change log, when the caller has looked them up.
     """
     seen, unique = set(), []
     for index, entry in enumerate(entries):
         if entry["id"] not in seen:
             seen.add(entry["id"])
             unique.append((index, entry))
-    logged = known_ids(db, "change_log", "id", [e["id"] for _, e in unique])
+    if logged is None:
+        logged = known_ids(db, "change_log", "id", [e["id"] for _, e in unique])
     fresh = [(i, e) for i, e in unique if e["id"] not in logged]
     by_table: dict[str, list] = {}
     for item in fresh:

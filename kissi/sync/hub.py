@@ -282,6 +282,7 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
             part = ids[start:start + 500]
             stored.update(db.execute(
                 f"select id, hlc from change_log where id in ({','.join('?' * len(part))})", part).fetchall())
+        known = dict(stored)
         floor, seen = (hlc.HLC.decode(v) for v in db.execute(
             "select coalesce(last_hlc, :z), coalesce(seen_hlc, :z) from sync_devices where id = :id",
             {"z": hlc.ZERO.encode(), "id": device["id"]}).fetchone())
@@ -299,7 +300,7 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
                 entry["hlc"] = restamped[entry["id"]] = stamp.encode()
             floor = max(floor, stamp)
             stored[entry["id"]] = entry["hlc"]
-        result = apply_batch(db, entries)
+        result = apply_batch(db, entries, logged=known)
         receive_clock(db, result["max_hlc"], now)
         alerts.check_products(db, result["products"])
         db.execute("update sync_devices set push_acked = max(push_acked, ?), last_contact_at = ?,"

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 import zlib
 from calendar import timegm
 from datetime import datetime, timezone
 
-from ..changes import change_id
+from ..changes import change_id, uuid_text
 from ..hlc import HLC
 
 VERSION = 1
@@ -38,6 +37,7 @@ MAX_BODY = 2 * 1024 * 1024         # compressed bytes accepted in one request
 MAX_INFLATED = 16 * 1024 * 1024    # guard against compression bombs
 MAX_ENTRIES = 5000                 # entries in one batch
 
+_UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
@@ -49,12 +49,7 @@ class ProtocolError(ValueError):
 
 def _is_uuid7(value) -> bool:
     """A canonical UUIDv7 (other UUIDs travel as plain text)."""
-    if not (isinstance(value, str) and len(value) == 36 and value[14] == "7" and value[19] in "89ab"):
-        return False
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
+    return isinstance(value, str) and _UUID7.fullmatch(value) is not None
 
 
 def _ts_ms(text: str) -> int:
@@ -106,7 +101,7 @@ class _Ids:
         try:
             at = self.recent.index(value)
         except ValueError:
-            number = uuid.UUID(value).int
+            number = int(value.replace("-", ""), 16)
             prefix = (number >> 80) << 12 | (number >> 64) & 0xFFF
             _varint(self.blob, prefix - self._prefix)
             self.blob += (number & ((1 << 62) - 1)).to_bytes(8, "big")
@@ -131,7 +126,7 @@ class _Ids:
         self._pos += 8
         number = ((self._prefix >> 12) << 80 | 0x7 << 76 | (self._prefix & 0xFFF) << 64
                   | 0b10 << 62 | int.from_bytes(tail, "big"))
-        value = str(uuid.UUID(int=number))
+        value = uuid_text(number)
         self.recent.insert(0, value)
         return value
 
@@ -164,11 +159,8 @@ def _delta_base(cols: list[list], c: int, kinds: str) -> int:
     return best
 
 
-def _base_wall(op: str, row_id, last_wall: int) -> int:
-    """What an entry's clock is written against: a new row's UUIDv7 time, else the last clock."""
-    if op == "insert" and isinstance(row_id, str) and len(row_id) == 36 and row_id[14] == "7":
-        return int(row_id[:8] + row_id[9:13], 16)
-    return last_wall
+def _uuid_ms(value: str) -> int:
+    return int(value[:8] + value[9:13], 16)
 
 
 def encode(entries: list[dict], **meta) -> bytes:
@@ -177,7 +169,6 @@ def encode(entries: list[dict], **meta) -> bytes:
     shapes: dict[tuple, int] = {}
     rows: list[list[dict]] = []
     kinds, owners, walls, counters, explicit, entry_walls = [], [], [], [], {}, []
-    last_wall = 0
     for i, entry in enumerate(entries):
         data = entry["data"] if isinstance(entry["data"], dict) else json.loads(entry["data"])
         data = dict(data)
@@ -192,10 +183,9 @@ def encode(entries: list[dict], **meta) -> bytes:
         rows[shapes[key]].append({"@": entry["row_id"], **data})
         owners.append(nodes.setdefault(entry["node_id"], len(nodes)))
         stamp = HLC.decode(entry["hlc"])
-        walls.append(stamp.wall - _base_wall(entry["op"], entry["row_id"], last_wall))
+        walls.append(stamp.wall)
         counters.append(stamp.counter)
         entry_walls[shapes[key]].append(stamp.wall)
-        last_wall = stamp.wall
         if entry["id"] != change_id(entry["node_id"], entry["hlc"]):
             explicit[str(i)] = entry["id"]
     columns, shape_list = [], []
@@ -206,6 +196,13 @@ def encode(entries: list[dict], **meta) -> bytes:
         col_kinds = "".join("d" if b >= 0 else k for k, b in zip(col_kinds, bases))
         shape_list.append([tbl, op, list(fields), col_kinds] + ([bases] if max(bases) >= 0 else []))
         columns.append(cols)
+    # a clock is written against its new row's UUIDv7 time (the same moment), else the last clock
+    last_wall = 0
+    for i, shape in enumerate(kinds):
+        wall, spec = walls[i], shape_list[shape]
+        walls[i] = wall - (_uuid_ms(entries[i]["row_id"]) if spec[1] == "insert" and spec[3][0] == "u"
+                           else last_wall)
+        last_wall = wall
     # ids are referenced in entry order so that a sale's lines point a short way back
     ids = _Ids()
     cursors = [0] * len(shape_list)
@@ -286,30 +283,36 @@ def _decode_entries(head: dict, blob: bytes) -> list[dict]:
             if kind == "d" and not (0 < shape[4][c] < c and shape[3][shape[4][c]] in "jd"):
                 raise ProtocolError("bad delta column")
     ids = _Ids(blob)
+    resolve = ids.resolve
     cursors = [0] * len(shapes)
+    plans = [(shape[0], shape[1], shape[2], shape[3], shape[4] if len(shape) > 4 else None,
+              shape[1] == "insert" and shape[3][0] == "u") for shape in shapes]
     entries, wall = [], 0
     for i, shape_no in enumerate(kinds):
-        tbl, op, fields, col_kinds = shapes[shape_no][:4]
+        tbl, op, fields, col_kinds, bases, new_row = plans[shape_no]
         r = cursors[shape_no]
         cursors[shape_no] += 1
         cols = columns[shape_no]
         row_id = cols[0][r]
         if row_id is not None and col_kinds[0] == "u":
-            row_id = ids.resolve(row_id)
-        wall = _base_wall(op, row_id, wall) + walls[i]
+            row_id = resolve(row_id)
+        wall = (_uuid_ms(row_id) if new_row else wall) + walls[i]
         values = [row_id]
         for c in range(1, len(col_kinds)):
             value, kind = cols[c][r], col_kinds[c]
-            if value is not None and kind == "u":
-                value = ids.resolve(value)
-            elif value is not None and kind == "t":
+            if kind == "j" or value is None and kind != "d":
+                pass
+            elif kind == "u":
+                value = resolve(value)
+            elif kind == "t":
                 value = _ms_ts(wall + value)
-            elif kind == "d":
-                value = value + values[shapes[shape_no][4][c]]
+            else:
+                value = value + values[bases[c]]
             values.append(value)
-        if not isinstance(counters[i], int) or not 0 <= counters[i] <= 0xFFFF or not 0 <= wall < 1 << 63:
+        counter = counters[i]
+        if not isinstance(counter, int) or not 0 <= counter <= 0xFFFF or not 0 <= wall < 1 << 63:
             raise ProtocolError(f"bad clock in entry {i}")
-        stamp = HLC(wall, counters[i]).encode()
+        stamp = f"{wall:016x}.{counter:04x}"
         node_id = nodes[owners[i]]
         data = dict(zip(fields, values[1:]))
         if op == "insert" and "id" not in data:

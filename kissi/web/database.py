@@ -2,7 +2,8 @@
 
 Every mutating request (POST, PUT, PATCH, DELETE) runs in one ``BEGIN IMMEDIATE``
 transaction that commits only if the response is a success (< 400); a failed request
-writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints.
+writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints. A view marked
+``own_transaction`` (sync's push: it decodes outside the write lock) opens its own.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def get_db():
 def init_app(app: Flask) -> None:
     @app.before_request
     def _begin():
-        if request.method in MUTATING:
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method in MUTATING and not getattr(view, "own_transaction", False):
             store.begin(get_db())
             g.request_tx = True
 

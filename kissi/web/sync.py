@@ -9,6 +9,7 @@ code) and list and revoke devices; on an edge, redeem a code.
 from __future__ import annotations
 
 import io
+import threading
 
 from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
                    request, url_for)
@@ -60,10 +61,16 @@ def api_enroll():
 
 @bp.post("/api/v1/sync/push")
 def api_push():
+    """Decode outside the write lock; then one writer at a time, woken at once when its turn
+    comes (SQLite's busy handler would sleep in coarse steps while the lock sits free)."""
     _hub_only()
     device = _device()
     meta, entries = _batch()
-    return _reply(**hub.ingest(get_db(), device, entries, meta))
+    with current_app.extensions["kissi_ingest_lock"]:
+        return _reply(**hub.ingest(get_db(), device, entries, meta))
+
+
+api_push.own_transaction = True
 
 
 @bp.get("/api/v1/sync/pull")
@@ -195,6 +202,7 @@ def _layout(app) -> str:
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.extensions["kissi_ingest_lock"] = threading.Lock()
 
     @app.context_processor
     def _sync_context():
