@@ -186,3 +186,12 @@ def test_hub_edits_on_behalf_of_a_shop_reach_a_product_added_later(served, tmp_p
     edge.sync()
     assert edge.db.execute("select price from products where id = ?", [later["id"]]).fetchone()[0] == 24000
     edge.close()
+
+
+def test_every_sync_api_route_is_in_the_openapi_paths(served):
+    from kissi.sync.openapi import PATHS
+
+    routes = {(r.rule, m.lower()) for r in served[0].app.url_map.iter_rules()
+              if r.rule.startswith("/api/v1/sync/") for m in r.methods - {"HEAD", "OPTIONS"}}
+    documented = {(path, method) for path, item in PATHS.items() for method in item}
+    assert routes == documented

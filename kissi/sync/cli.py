@@ -46,6 +46,8 @@ def sync_command(status):
     if status:
         click.echo(f"hub: {state['hub_url'] or '-'}; waiting: {waiting}; "
                    f"last success: {state['last_success_at'] or 'never'}; last error: {state['last_error'] or '-'}")
+        for line in shop_digests(db):
+            click.echo(line)
         return
     with click.progressbar(length=max(waiting, 1), label="sending") as bar:
         try:
@@ -53,6 +55,20 @@ def sync_command(status):
         except client.SyncError as err:
             raise click.ClickException(f"sync failed ({err.code}): {err}") from None
     click.echo(f"sent {result['pushed']}, received {result['pulled']} in {result['requests']} request(s)")
+
+
+def shop_digests(db) -> list[str]:
+    """One line per shop: sales, their total and a digest of their ids, to compare nodes by eye."""
+    import hashlib
+
+    lines = []
+    for shop_id, name in db.execute("select id, name from shops order by id"):
+        ids = [r[0] for r in db.execute("select id from sales where shop_id = ? order by id", [shop_id])]
+        total = db.execute("select coalesce(sum(total), 0) from sales where shop_id = ? and id not in"
+                           " (select id from sale_voids)", [shop_id]).fetchone()[0]
+        digest = hashlib.sha256("".join(ids).encode()).hexdigest()[:12]
+        lines.append(f"shop {shop_id} {name}: {len(ids)} sales, {total} F, digest {digest}")
+    return lines
 
 
 @click.group("hub")
@@ -78,6 +94,18 @@ def hub_enroll_command(shop, cooperative):
     qr.add_data(f"kissi-enroll:{e['code']}@{current_app.config.get('HUB_URL') or ''}")
     qr.print_ascii()
     click.echo(f"code {e['code']} for {e['scope_kind']} {e['scope_name']}, valid once until {e['expires_at']}")
+
+
+@hub_group.command("scopes")
+@with_appcontext
+def hub_scopes_command():
+    """List cooperatives and shops with their ids (what a device can be enrolled for)."""
+    db = _db()
+    for coop_id, name in db.execute("select id, name from cooperatives where deleted = 0 order by name"):
+        click.echo(f"cooperative {coop_id}  {name}")
+        for shop_id, shop_name in db.execute("select id, name from shops where cooperative_id = ?"
+                                             " and deleted = 0 order by name", [coop_id]):
+            click.echo(f"  shop {shop_id}  {shop_name}")
 
 
 @hub_group.command("devices")
