@@ -105,9 +105,15 @@ def health(app) -> dict:
     syncer = app.extensions.get("kissi_syncer")
     db = store.connect(app.config["DATABASE"])
     try:
-        state = client.state(db) if "sync_state" in db.table_names() else {}
+        if "sync_state" not in db.table_names():
+            return {}
+        if app.config["ROLE"] == "hub":
+            devices, revoked = db.execute(
+                "select count(*), count(revoked_at) from sync_devices").fetchone()
+            return {"devices": devices, "revoked": revoked}
+        state = client.state(db)
         return {"enrolled": bool(state.get("token")), "running": bool(syncer and syncer.is_alive()),
-                "waiting": client.pending_count(db) if state else 0,
+                "waiting": client.pending_count(db),
                 "last_success": state.get("last_success_at"), "last_error": state.get("last_error")}
     finally:
         db.conn.close()
