@@ -239,3 +239,29 @@ def test_compaction_drops_only_what_the_hub_holds(net):
     assert edge.count("sales") == 2  # her history stays
     edge.sync()
     assert net["hub"].count("sales") == 2
+
+
+def test_concurrent_edges_through_a_reordering_proxy_converge(net):
+    import threading
+
+    edges = [net["edge"], _edge(net, "second"), _edge(net, "third", "cooperative", net["coop"]["id"])]
+    proxy = FaultProxy(net["hub"].server.effective_port, seed=3, delay=(0.0, 0.15), duplicate=0.3,
+                       stale_replay=0.3)
+    sold = set()
+
+    def work(edge):
+        for _ in range(3):
+            sold.update(sell(edge.db, net["shop"]["id"], net["product"])["id"] for _ in range(4))
+            edge.sync(proxy.url)
+
+    threads = [threading.Thread(target=work, args=(e,)) for e in edges]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for edge in edges:
+        edge.sync(proxy.url)
+    assert proxy.faults["stale_replay"] and proxy.faults["duplicate"]
+    assert {r[0] for r in net["hub"].db.execute("select id from sales")} == sold and len(sold) == 36
+    assert all(state_of(e.db) == state_of(net["hub"].db) for e in edges)
+    proxy.close()

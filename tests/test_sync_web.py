@@ -195,3 +195,17 @@ def test_every_sync_api_route_is_in_the_openapi_paths(served):
               if r.rule.startswith("/api/v1/sync/") for m in r.methods - {"HEAD", "OPTIONS"}}
     documented = {(path, method) for path, item in PATHS.items() for method in item}
     assert routes == documented
+
+
+def test_sync_templates_use_only_declared_prompt_keys():
+    import re
+    from pathlib import Path
+
+    from kissi.prompts import PROMPTS
+
+    folder = Path(__file__).resolve().parent.parent / "kissi" / "templates"
+    used = set()
+    for template in [folder / "_sync_state.html", *(folder / "sync").glob("*.html")]:
+        used |= set(re.findall(r'data-prompt="([a-z_.]+)"', template.read_text()))
+    used |= {f"sync.{status}" for status in ("all_sent", "waiting", "never")}  # built in sync_state()
+    assert used and used <= set(PROMPTS)

@@ -29,9 +29,12 @@ class BadEntry(Invalid):
     """One entry of a batch cannot be applied; nothing of the batch was written."""
 
     def __init__(self, index: int, entry: dict, reason: str):
-        super().__init__("bad_entry", f"entry {index} ({entry.get('tbl')} {entry.get('row_id')}"
-                         f", change {entry.get('id')}) refused: {reason}", "entries",
-                         index=index, change=entry.get("id"))
+        super().__init__("bad_entry", "entry %(index)s (%(table)s %(row)s, change %(change)s)"
+                         " refused: %(reason)s", "entries", index=index, table=entry.get("tbl"),
+                         row=entry.get("row_id"), change=entry.get("id"), reason=reason)
+
+    def __str__(self) -> str:
+        return self.message % self.params
 
 
 def table_order(db: sqlite_utils.Database) -> list[str]:
