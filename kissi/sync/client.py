@@ -43,12 +43,20 @@ def state(db: sqlite_utils.Database) -> dict:
     return next(db.query("select * from sync_state where singleton = 1"))
 
 
-def pending_count(db: sqlite_utils.Database) -> int:
-    """How many of this node's own changes the hub has not acknowledged yet."""
+# Rows that are parts of another change (a sale's lines): a trader counts her sale once.
+PARTS = ("sale_lines",)
+
+
+def pending_count(db: sqlite_utils.Database, parts: bool = True) -> int:
+    """How many of this node's own changes the hub has not acknowledged yet.
+
+    ``parts=False`` counts as the trader does: a sale with its lines is one change.
+    """
     node_id = changes.node(db)["id"]
     acked = state(db)["push_acked"]
-    return db.execute("select count(*) from change_log where node_id = ? and seq > ?",
-                      [node_id, acked]).fetchone()[0]
+    skip = "" if parts else f" and tbl not in ({','.join('?' * len(PARTS))})"
+    return db.execute(f"select count(*) from change_log where node_id = ? and seq > ?{skip}",
+                      [node_id, acked, *([] if parts else PARTS)]).fetchone()[0]
 
 
 def _adopt_node_id(db, new_id: str) -> None:

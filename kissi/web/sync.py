@@ -180,7 +180,7 @@ def sync_state() -> dict:
     """What ``_sync_state.html`` shows: all sent, N waiting, or never synced; last success."""
     db = get_db()
     current = client.state(db)
-    waiting = client.pending_count(db)
+    waiting = client.pending_count(db, parts=False)
     if current["last_success_at"] is None:
         status = "never"
     else:
