@@ -265,3 +265,19 @@ def test_concurrent_edges_through_a_reordering_proxy_converge(net):
     assert {r[0] for r in net["hub"].db.execute("select id from sales")} == sold and len(sold) == 36
     assert all(state_of(e.db) == state_of(net["hub"].db) for e in edges)
     proxy.close()
+
+
+def test_a_sale_voided_on_two_devices_offline_converges_on_the_first_void(net):
+    second, third = _edge(net, "second"), _edge(net, "third")
+    sale = sell(net["edge"].db, net["shop"]["id"], net["product"])
+    for node in (net["edge"], second, third):
+        node.sync()
+    for node, reason in ((net["edge"], "first"), (second, "second")):
+        changes.insert_fact(node.db, "sale_voids", {"id": sale["id"], "shop_id": net["shop"]["id"],
+                                                    "reason": reason, "at": changes.utc_now(), "day": "2026-11-26"})
+    second.sync()
+    net["edge"].sync()  # the hub now holds both copies; the first one wins
+    for node in (third, second, net["edge"]):  # the third gets both in one batch
+        node.sync()
+    for node in (net["hub"], net["edge"], second, third):
+        assert node.db.execute("select reason from sale_voids where id = ?", [sale["id"]]).fetchone() == ("first",)

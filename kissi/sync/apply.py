@@ -103,10 +103,21 @@ def apply_batch(db: sqlite_utils.Database, entries: list[dict], logged: dict | N
 
 
 def _apply_facts(db, table, items) -> list[tuple]:
-    present = known_ids(db, table, "id", [e["row_id"] for _, e in items])
+    by_row: dict[str, list] = {}
+    for item in items:
+        by_row.setdefault(item[1]["row_id"], []).append(item)
+    twins = []
+    if len(by_row) < len(items):  # the same fact written apart on two nodes: earliest first
+        items = []
+        for group in by_row.values():
+            group.sort(key=lambda item: hlc.version(item[1]["hlc"], item[1]["node_id"]))
+            items.append(group[0])
+            twins.extend(group[1:])
+    present = known_ids(db, table, "id", list(by_row))
     new = [(i, e) for i, e in items if e["row_id"] not in present]
     won = [(e, changes.scope_of(db, table, e["data"]))
            for i, e in items if e["row_id"] in present and _earlier_twin(db, table, i, e)]
+    won += [(e, changes.scope_of(db, table, e["data"])) for _, e in twins]  # logged, not written
     shapes: dict[tuple, list] = {}
     for index, entry in new:
         shapes.setdefault(tuple(entry["data"]), []).append((index, entry))
