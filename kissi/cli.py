@@ -73,6 +73,14 @@ def backup_command(file: Path):
 def init_app(app) -> None:
     for command in (init_command, serve_command, backup_command):
         app.cli.add_command(command)
+    from .cli_users import user_group
+    app.cli.add_command(user_group)
+    from .voice import cli as voice_cli
+
+    voice_cli.init_app(app)
+    from .listen import cli as listen_cli
+
+    listen_cli.init_app(app)
     from .sync.cli import init_app as sync_cli
 
     sync_cli(app)

@@ -6,6 +6,17 @@ import pytest
 from kissi import changes, create_app, db as store
 
 
+@pytest.fixture(autouse=True)
+def quick_pin_hash(request, monkeypatch):
+    """Real scrypt, at a lower cost than production's (n=2**10 instead of 2**15), so that
+    tests creating and logging in members stay fast; ``@pytest.mark.real_pin_hash`` keeps
+    the production cost."""
+    if request.node.get_closest_marker("real_pin_hash") is None:
+        from kissi import members
+
+        monkeypatch.setattr(members, "PIN_HASH_METHOD", "scrypt:1024:8:1")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "SYNC_ENABLED": False}, instance_path=str(tmp_path / "instance"))
@@ -18,7 +29,10 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client that says, like a browser, that its requests come from this site (CSRF)."""
+    client = app.test_client()
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    return client
 
 
 @pytest.fixture
@@ -27,3 +41,20 @@ def db(app):
     handle = store.connect(app.config["DATABASE"])
     yield handle
     handle.conn.close()
+
+
+@pytest.fixture
+def trader(db):
+    """A trader (with her shop, in a cooperative); ``trader['pin']`` logs her in."""
+    from factories import make_cooperative, make_user
+
+    return make_user(db, "trader", cooperative_id=make_cooperative(db)["id"])
+
+
+@pytest.fixture
+def trader_client(client, trader):
+    """The client, logged in as ``trader``."""
+    from factories import login
+
+    assert login(client, trader).status_code == 302
+    return client

@@ -24,8 +24,11 @@ def served(tmp_path):
     h.close()
 
 
+SAME_SITE = {"Sec-Fetch-Site": "same-origin"}  # what a browser sends with the site's own forms
+
+
 def test_sync_api_lives_only_on_the_hub(client):
-    assert client.post("/api/v1/sync/push", data=b"x").status_code == 404
+    assert client.post("/api/v1/sync/push", data=b"x", headers={"Authorization": "Bearer x"}).status_code == 404
 
 
 def test_push_without_a_token_gets_the_api_error_shape(served):
@@ -41,7 +44,7 @@ def test_trainer_creates_an_enrollment_with_qr_code_and_revokes_the_device(serve
     web = h.app.test_client()
     page = web.get("/sync/devices").get_data(as_text=True)
     assert f"shop:{s['id']}" in page and f"cooperative:{c['id']}" in page
-    shown = web.post("/sync/enrollments", data={"scope": f"shop:{s['id']}"}).get_data(as_text=True)
+    shown = web.post("/sync/enrollments", data={"scope": f"shop:{s['id']}"}, headers=SAME_SITE).get_data(as_text=True)
     assert "<svg" in shown and 'data-prompt="sync.code"' in shown
     code = shown.split('data-prompt="sync.code">')[1].split("<")[0]
     edge = Node(tmp_path / "edge")
@@ -49,7 +52,7 @@ def test_trainer_creates_an_enrollment_with_qr_code_and_revokes_the_device(serve
     listed = web.get("/sync/devices").get_data(as_text=True)
     assert "Awa&#39;s phone" in listed and "Awa" in listed
     device_id = hub.list_devices(h.db)[0]["id"]
-    assert web.post(f"/sync/devices/{device_id}/revoke").status_code == 302
+    assert web.post(f"/sync/devices/{device_id}/revoke", headers=SAME_SITE).status_code == 302
     assert hub.list_devices(h.db)[0]["revoked_at"]
     with pytest.raises(client.SyncError, match="revoked"):
         edge.sync()
@@ -62,7 +65,7 @@ def test_trainer_cannot_enroll_or_revoke_outside_her_cooperative(served):
     other_shop = shop(h.db, other_coop["id"], "Elsewhere")
     _as_user(h.app, "trainer", other_coop["id"])
     web = h.app.test_client()
-    assert web.post("/sync/enrollments", data={"scope": f"shop:{served[2]['id']}"}).status_code == 404
+    assert web.post("/sync/enrollments", data={"scope": f"shop:{served[2]['id']}"}, headers=SAME_SITE).status_code == 404
     assert f"shop:{served[2]['id']}" not in web.get("/sync/devices").get_data(as_text=True)
     assert f"shop:{other_shop['id']}" in web.get("/sync/devices").get_data(as_text=True)
 
@@ -77,10 +80,10 @@ def test_edge_enroll_page_redeems_a_code(served, tmp_path):
     edge = Node(tmp_path / "edge")
     _as_user(edge.app, "trainer")
     code = hub.create_enrollment(h.db, "shop", s["id"])["code"]
-    page = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code})
+    page = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
     assert 'data-prompt="sync.enrolled"' in page.get_data(as_text=True)
     assert client.state(edge.db)["scope_id"] == s["id"]
-    again = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code})
+    again = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
     assert 'role="alert"' in again.get_data(as_text=True)
     edge.close()
 
@@ -134,7 +137,7 @@ def test_a_local_write_wakes_the_syncer_and_never_waits_for_the_hub(served, tmp_
     try:
         web = edge.app.test_client()
         started = time.perf_counter()
-        assert web.post("/test-sell").status_code == 200
+        assert web.post("/test-sell", headers=SAME_SITE).status_code == 200
         assert time.perf_counter() - started < 0.5
         deadline = time.time() + 10
         while h.count("sales") == 0 and time.time() < deadline:
@@ -143,7 +146,7 @@ def test_a_local_write_wakes_the_syncer_and_never_waits_for_the_hub(served, tmp_
         # the hub goes away: writes still return at once, the syncer backs off
         edge.db.execute("update sync_state set hub_url = 'http://127.0.0.1:9' where singleton = 1")
         started = time.perf_counter()
-        assert web.post("/test-sell").status_code == 200
+        assert web.post("/test-sell", headers=SAME_SITE).status_code == 200
         assert time.perf_counter() - started < 0.5
         deadline = time.time() + 10
         while syncer.failures == 0 and time.time() < deadline:

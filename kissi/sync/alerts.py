@@ -2,35 +2,16 @@
 
 Two devices may sell the last bags of rice offline; each was right alone, together they
 sold more than there was. DESIGN.md rule 6: shown, never silently fixed. After each
-merged batch the products it moved are re-measured; a negative level opens (or updates)
-an alert in the local ``stock_alerts`` table, a level back at or above zero closes it.
-Trader pages read :func:`negative_stock_alerts`.
+merged batch the products it moved are re-measured (the ledger's ``stock_totals``); a
+negative level opens (or updates) an alert in the local ``stock_alerts`` table, with the
+moment the merge found it; a level back at or above zero closes it. Trader pages read
+:func:`negative_stock_alerts` (the ledger's ``stock.alerts`` also flags any negative level).
 """
 from __future__ import annotations
 
 import sqlite_utils
 
 from ..changes import utc_now
-
-
-def stock_level(db: sqlite_utils.Database, product_id: str) -> int:
-    """A product's stock in thousandths of its unit, derived from its events.
-
-    Uses the ledger's own derivation (``kissi.stock.stock_level``) when present; until
-    then: the sum of signed stock movements minus the quantities of sales not voided.
-    """
-    try:
-        from ..stock import stock_level as ledger_level  # the ledger's derivation wins
-    except ImportError:
-        ledger_level = None
-    if ledger_level is not None:
-        return int(ledger_level(db, product_id))
-    moved = db.execute("select coalesce(sum(qty), 0) from stock_movements where product_id = ?",
-                       [product_id]).fetchone()[0]
-    sold = db.execute(
-        "select coalesce(sum(l.qty), 0) from sale_lines l left join sale_voids v on v.id = l.sale_id"
-        " where l.product_id = ? and v.id is null", [product_id]).fetchone()[0]
-    return moved - sold
 
 
 def check_products(db: sqlite_utils.Database, product_ids) -> list[dict]:
@@ -55,21 +36,16 @@ def check_products(db: sqlite_utils.Database, product_ids) -> list[dict]:
 
 
 def _levels(db, product_ids: list[str]) -> list[tuple]:
-    """``(product_id, shop_id, level)`` of several products at once."""
-    try:
-        from ..stock import stock_level as ledger_level  # the ledger's derivation wins
-    except ImportError:
-        ledger_level = None
+    """``(product_id, shop_id, level)`` of several products, from the ledger's stock totals.
+
+    ``stock_totals`` (migration 0010) is kept by triggers on the fact tables, so it is true
+    after sync's inserts too: sum of movements minus quantities of sales not voided.
+    """
     marks = ",".join("?" * len(product_ids))
-    shops = dict(db.execute(f"select id, shop_id from products where id in ({marks})", product_ids).fetchall())
-    if ledger_level is not None:
-        return [(p, shops[p], int(ledger_level(db, p))) for p in product_ids if p in shops]
-    moved = dict(db.execute(f"select product_id, sum(qty) from stock_movements where product_id in ({marks})"
-                            " group by product_id", product_ids).fetchall())
-    sold = dict(db.execute(
-        f"select l.product_id, sum(l.qty) from sale_lines l left join sale_voids v on v.id = l.sale_id"
-        f" where l.product_id in ({marks}) and v.id is null group by l.product_id", product_ids).fetchall())
-    return [(p, shops[p], moved.get(p, 0) - sold.get(p, 0)) for p in product_ids if p in shops]
+    return db.execute(
+        "select p.id, p.shop_id, coalesce(t.moved, 0) - coalesce(t.sold, 0) from products p"
+        f" left join stock_totals t on t.product_id = p.id where p.id in ({marks})",
+        product_ids).fetchall()
 
 
 def negative_stock_alerts(db: sqlite_utils.Database, shop_id: str) -> list[dict]:

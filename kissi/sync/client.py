@@ -73,7 +73,7 @@ def _adopt_node_id(db, new_id: str) -> None:
 def enroll(db: sqlite_utils.Database, hub_url: str, code: str, name: str | None = None,
            timeout: float = 30) -> dict:
     """Redeem an enrollment code at the hub and remember the hub, token and scope."""
-    conn = Connection(hub_url, None, timeout)
+    conn = Connection(hub_url, code, timeout)  # the code is this call's credential
     try:
         body = json.dumps({"code": code, "node_id": changes.node(db)["id"], "name": name}).encode()
         answer = json.loads(conn.request("POST", f"{API}/enroll", body, "application/json"))

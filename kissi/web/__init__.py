@@ -6,8 +6,20 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import errors, health, sync
+    from . import auth, day, debts, errors, health, myshop, pages, sell, stock, ui
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    auth.init_app(app)
+    ui.init_app(app)
+    for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
+        app.register_blueprint(module.bp)
+    from . import voice
+
+    voice.init_app(app)
+    from . import listen
+
+    listen.init_app(app)
+    from . import sync
+
     sync.init_app(app)

@@ -2,8 +2,9 @@
 
 Every mutating request (POST, PUT, PATCH, DELETE) runs in one ``BEGIN IMMEDIATE``
 transaction that commits only if the response is a success (< 400); a failed request
-writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints. A view marked
-``own_transaction`` (sync's push: it decodes outside the write lock) opens its own.
+writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints. A view that
+must commit even when it answers an error (a failed login records the failure) is marked
+with :func:`own_transaction` and manages its transactions itself.
 """
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def get_db():
     if "db" not in g:
         g.db = store.connect(current_app.config["DATABASE"])
     return g.db
+
+
+def own_transaction(view):
+    """Exempt ``view`` from the request transaction: its domain calls commit on their own."""
+    view.own_transaction = True
+    return view
 
 
 def init_app(app: Flask) -> None:

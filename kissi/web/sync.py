@@ -18,7 +18,8 @@ from flask_babel import gettext
 from .. import hlc
 from ..errors import Invalid
 from ..sync import client, hub, protocol, scheduler
-from .database import MUTATING, get_db
+from .auth import role_required
+from .database import MUTATING, get_db, own_transaction
 
 bp = Blueprint("sync", __name__)
 
@@ -52,6 +53,8 @@ def _reply(entries=(), **meta):
 
 @bp.post("/api/v1/sync/enroll")
 def api_enroll():
+    """Redeem a code. Clients also send it as ``Authorization: Bearer CODE``, which lets the
+    call through the pages' CSRF check (no browser form can set that header)."""
     _hub_only()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
@@ -59,7 +62,9 @@ def api_enroll():
     return jsonify(hub.redeem(get_db(), body["code"], body.get("node_id"), body.get("name")))
 
 
+
 @bp.post("/api/v1/sync/push")
+@own_transaction
 def api_push():
     """Decode outside the write lock; then one writer at a time, woken at once when its turn
     comes (SQLite's busy handler would sleep in coarse steps while the lock sits free)."""
@@ -68,9 +73,6 @@ def api_push():
     meta, entries = _batch()
     with current_app.extensions["kissi_ingest_lock"]:
         return _reply(**hub.ingest(get_db(), device, entries, meta))
-
-
-api_push.own_transaction = True
 
 
 @bp.get("/api/v1/sync/pull")
@@ -90,18 +92,6 @@ def api_pull():
 
 # -- pages -------------------------------------------------------------------------------------
 
-def _staff() -> dict:
-    """The signed-in trainer or admin (``g.user``, set by the auth layer)."""
-    user = g.get("user")
-    if not user:
-        if "auth.login" in current_app.view_functions:
-            abort(redirect(url_for("auth.login", next=request.path)))
-        abort(403)
-    if user["role"] not in ("trainer", "admin"):
-        abort(403)
-    return user
-
-
 def _coop_limit(user) -> str | None:
     return None if user["role"] == "admin" else user.get("cooperative_id")
 
@@ -116,9 +106,10 @@ def _scopes(db, coop):
 
 
 @bp.get("/sync/devices")
+@role_required("trainer", "admin")
 def devices_page():
     _hub_only()
-    user = _staff()
+    user = g.user
     db = get_db()
     coops, shops = _scopes(db, _coop_limit(user))
     return render_template("sync/devices.html", devices=hub.list_devices(db, _coop_limit(user)),
@@ -126,9 +117,10 @@ def devices_page():
 
 
 @bp.post("/sync/enrollments")
+@role_required("trainer", "admin")
 def create_enrollment_page():
     _hub_only()
-    user = _staff()
+    user = g.user
     kind, _, scope_id = request.form.get("scope", "").partition(":")
     enrollment = hub.create_enrollment(get_db(), kind, scope_id, user.get("id"), _coop_limit(user))
     hub_url = current_app.config.get("HUB_URL") or request.host_url.rstrip("/")
@@ -137,19 +129,20 @@ def create_enrollment_page():
 
 
 @bp.post("/sync/devices/<device_id>/revoke")
+@role_required("trainer", "admin")
 def revoke_page(device_id):
     _hub_only()
-    user = _staff()
+    user = g.user
     hub.revoke(get_db(), device_id, _coop_limit(user))
     return redirect(url_for("sync.devices_page"))
 
 
 @bp.route("/sync/enroll", methods=["GET", "POST"])
+@role_required("trainer", "admin")
 def enroll_page():
     """On an edge: the trainer types (or scans) the code and the hub's address."""
     if current_app.config["ROLE"] == "hub":
         abort(404)
-    _staff()
     db = get_db()
     done, error = None, None
     if request.method == "POST":
