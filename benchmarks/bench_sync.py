@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kissi import changes, db as store, hlc  # noqa: E402
+from kissi import db as store, hlc, sales as ledger_sales  # noqa: E402
 from kissi.sync import client, hub, protocol  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
 from tests.sync_helpers import Node, cooperative, product, shop  # noqa: E402
@@ -67,28 +67,19 @@ class MorningClock:
 
 
 def offline_sales(db, shop_id, products, n, rng, clock=None, spacing=25.0) -> list[dict]:
-    """``n`` sales as the ledger writes them (1-2 lines; cash or mobile money)."""
-    sales = []
+    """``n`` sales recorded by the ledger (1-2 lines; cash or mobile money), ``spacing`` s apart."""
+    made = []
     for _ in range(n):
         if clock:
             clock.advance(rng.expovariate(1 / spacing))
-        lines = [(rng.choice(products), rng.randint(1, 5)) for _ in range(1 if rng.random() < 0.8 else 2)]
-        total = sum(p["price"] * q for p, q in lines)
-        mobile = rng.random() < 0.15
-        now = changes.utc_now()
-        with store.transaction(db):
-            sale = changes.insert_fact(db, "sales", {
-                "shop_id": shop_id, "user_id": None, "customer_id": None, "subtotal": total,
-                "discount": 0, "total": total, "cash": 0 if mobile else total,
-                "mobile": total if mobile else 0, "mobile_provider": "orange" if mobile else None,
-                "mobile_ref": None, "credit": 0, "beyond_stock": 0, "at": now, "day": now[:10]})
-            for p, q in lines:
-                changes.insert_fact(db, "sale_lines", {
-                    "sale_id": sale["id"], "shop_id": shop_id, "product_id": p["id"], "qty": q * 1000,
-                    "unit_price": p["price"], "amount": p["price"] * q})
-        sales.append({**sale, "lines": [{"product_id": p["id"], "qty": q * 1000, "unit_price": p["price"],
-                                         "amount": p["price"] * q} for p, q in lines]})
-    return sales
+        lines = [{"product_id": rng.choice(products)["id"], "qty": rng.randint(1, 5) * 1000}
+                 for _ in range(1 if rng.random() < 0.8 else 2)]
+        total = sum(next(p["price"] for p in products if p["id"] == line["product_id"]) * line["qty"] // 1000
+                    for line in lines)
+        mobile = total if rng.random() < 0.15 else 0
+        made.append(ledger_sales.record_sale(db, shop_id, lines, mobile=mobile,
+                                      mobile_provider="orange" if mobile else None))
+    return made
 
 
 # -- the CouchDB baseline ---------------------------------------------------------------------
@@ -140,7 +131,9 @@ def couch_replication(sales, compress=False) -> Couch:
         for sale in batch:
             doc_id, rev = uuid.uuid4().hex, secrets.token_hex(16)
             doc = {"_id": doc_id, "_rev": f"1-{rev}", "_revisions": {"start": 1, "ids": [rev]},
-                   **{k: v for k, v in sale.items() if k not in ("id",)}}
+                   **{k: v for k, v in sale.items() if k not in ("id", "lines", "voided", "void")},
+                   "lines": [{k: line[k] for k in ("id", "product_id", "qty", "unit_price", "amount")}
+                             for line in sale["lines"]]}
             docs.append(doc)
         diff = {d["_id"]: [d["_rev"]] for d in docs}
         missing = {d["_id"]: {"missing": [d["_rev"]]} for d in docs}
