@@ -54,7 +54,7 @@ def sync_command(status):
             result = client.sync_once(db, progress=bar.update)
         except client.SyncError as err:
             raise click.ClickException(f"sync failed ({err.code}): {err}") from None
-    click.echo(f"sent {result['pushed']}, received {result['pulled']} in {result['requests']} request(s)")
+    click.echo(f"sent {result['pushed']}, received {result['pulled']} change(s) in {result['requests']} request(s)")
 
 
 def shop_digests(db) -> list[str]:
