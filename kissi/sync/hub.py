@@ -201,18 +201,17 @@ class _Checker:
         schema = _schema(self.db, table)
         if not isinstance(data, dict) or not data:
             bad("no fields")
-        unknown = set(data) - set(schema["types"])
+        unknown = data.keys() - schema["types"].keys()
         if unknown:
             bad(f"unknown field {sorted(unknown)[0]}")
-        for field, value in data.items():
-            kind = schema["types"][field]
-            if value is not None and not (isinstance(value, int) and not isinstance(value, bool)
-                                          if kind == "integer" else isinstance(value, str)):
+        types = schema["types"]
+        for field, value in data.items():  # type(), not isinstance(): a bool is no integer
+            if value is not None and type(value) is not (int if types[field] == "integer" else str):
                 bad(f"field {field} has the wrong type")
         if e["op"] == "insert":
             if data.get("id") != e["row_id"]:
                 bad("row id and data disagree")
-            missing = {f for f in schema["required"] if data.get(f) is None} - {"id"}
+            missing = [f for f in schema["required"] if data.get(f) is None and f != "id"]
             if missing:
                 bad(f"missing field {sorted(missing)[0]}")
             if table == "shops":
