@@ -88,6 +88,23 @@ def test_edge_enroll_page_redeems_a_code(served, tmp_path):
     edge.close()
 
 
+def test_a_fresh_edge_opens_its_enroll_page_without_login_then_locks_it(served, tmp_path):
+    from kissi import members
+
+    h, c, s, _ = served
+    members.add_user(h.db, role="trader", phone="0701020304", pin="1234", name="Awa",
+                     cooperative_id=c["id"], shop_id=s["id"])
+    edge = Node(tmp_path / "edge")
+    web = edge.app.test_client()
+    assert web.get("/sync/enroll").status_code == 200
+    code = hub.create_enrollment(h.db, "shop", s["id"])["code"]
+    page = web.post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
+    assert 'data-prompt="sync.enrolled"' in page.get_data(as_text=True)
+    assert edge.count("users") >= 1 and edge.count("products") == 1  # the first sync ran
+    assert web.get("/sync/enroll").status_code == 302  # now: log in first
+    edge.close()
+
+
 def _sync_state(app):
     with app.test_request_context("/"):
         return render_template_string('{% include "_sync_state.html" %}')

@@ -138,18 +138,27 @@ def revoke_page(device_id):
 
 
 @bp.route("/sync/enroll", methods=["GET", "POST"])
-@role_required("trainer", "admin")
 def enroll_page():
-    """On an edge: the trainer types (or scans) the code and the hub's address."""
+    """On an edge: a trainer types (or scans) the code and the hub's address.
+
+    A fresh device (never enrolled, no member yet) is open to whoever sets it up: there is
+    no one to log in as before the first sync brings the members down, and the one-time
+    code is the secret that matters. Afterwards only trainers and admins see this page.
+    """
     if current_app.config["ROLE"] == "hub":
         abort(404)
     db = get_db()
+    fresh = not client.state(db)["token"] and not db.execute("select 1 from users limit 1").fetchone()
+    return _enroll_form(db) if fresh else role_required("trainer", "admin")(_enroll_form)(db)
+
+
+def _enroll_form(db):
     done, error = None, None
     if request.method == "POST":
         try:
             done = client.enroll(db, request.form.get("hub_url", "").strip(),
                                  request.form.get("code", ""), request.form.get("name") or None)
-            scheduler.poke(current_app)  # the first sync brings the shop's catalog down
+            client.sync_once(db)  # the first sync brings the shop's catalog and members down
         except client.SyncError as err:
             error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
     return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
