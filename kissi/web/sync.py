@@ -191,25 +191,13 @@ def sync_state() -> dict:
             "enrolled": bool(current["token"]), "prompt": f"sync.{status}"}
 
 
-def _layout(app) -> str:
-    """The web layer's ``base.html`` when there is one, else sync's own bare page."""
-    if "sync_layout" not in app.extensions:
-        try:
-            app.jinja_env.get_template("base.html")
-            app.extensions["sync_layout"] = "base.html"
-        except Exception:  # TemplateNotFound: running without the pages' layout
-            app.extensions["sync_layout"] = "sync/_layout.html"
-    return app.extensions["sync_layout"]
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.extensions["kissi_ingest_lock"] = threading.Lock()
 
     @app.context_processor
     def _sync_context():
-        return {"sync_state": sync_state if app.config["ROLE"] == "edge" else None,
-                "sync_layout": _layout(app)}
+        return {"sync_state": sync_state if app.config["ROLE"] == "edge" else None}
 
     @app.after_request
     def _wake_syncer(response):
