@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from kissi import changes, create_app, db as store
-from kissi.voice import build, catalog, clips, utterance
+from kissi.voice import build, clips, utterance
 from kissi.voice.cli import audio_files
 
 SELL_FLOW = ("nav.", "home.", "key.", "cash.", "sale.", "voice.replay")

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from factories import login, make_cooperative, make_product, make_user
+from factories import make_cooperative, make_product, make_user
 from kissi import sales
 from kissi.voice.cli import audio_files
 from tests.test_voice_web import speak_everything

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import PIN, login, make_cooperative, make_product, make_user, table_counts
+from factories import login, make_cooperative, make_product, make_user, table_counts
 from kissi import db as store
 from kissi.prompts import PROMPTS
 from kissi.voice import audio, catalog, clips, numbers, utterance
@@ -122,6 +122,7 @@ def test_trainer_records_a_dioula_word_and_it_is_used_after_accepting(client, db
     page = client.get("/voice/studio").get_data(as_text=True)
     total = len(catalog.items("dyu"))
     assert f"Julakan: 0 of {total}" in page
+    assert 'name="lang" value="dyu"' in client.get("/voice/studio/dyu").get_data(as_text=True)
     r = client.post("/voice/record", data={"lang": "dyu", "key": "w:wolonfila",
                                             "audio": (io.BytesIO(wav_bytes(1.0)), "wolonfila.wav")})
     assert r.status_code == 303

@@ -14,7 +14,7 @@ import gzip
 import hashlib
 import json
 
-from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
+from flask import (Blueprint, Response, abort, g, redirect, render_template,
                    request, url_for)
 
 from .. import languages
