@@ -275,3 +275,14 @@ def test_quantities_and_dates_are_said_with_units_and_months(db, files):
     said = utterance.plan(db, None, "fr", [("qty", 1500, "kg"), ("date", "2026-11-26")])
     assert said == [fr[k]["sha"] for k in ("w:un", "p:voice.point", "w:cinq", "p:unit.kg",
                                            "w:vingt", "w:six", "p:month.11")]
+
+
+def test_the_quantity_screen_says_the_product_she_tapped_in_her_voice(client, db, files, awa):
+    from kissi import products
+
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon")
+    sha = files.put(audio.encode_opus(tone(0.5)))
+    products.update_product(db, awa["shop_id"], soap["id"], voice_label=sha)
+    as_user(client, awa)
+    page = client.get(f"/sell/{soap['id']}").get_data(as_text=True)
+    assert f'data-say="/voice/clip/{sha}.ogg" data-autoplay' in page
