@@ -78,6 +78,9 @@ def init_app(app) -> None:
     from .voice import cli as voice_cli
 
     voice_cli.init_app(app)
+    from .listen import cli as listen_cli
+
+    listen_cli.init_app(app)
 
 
 def _set_instance(ctx, param, value):

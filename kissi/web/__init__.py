@@ -17,3 +17,6 @@ def register(app: Flask) -> None:
     from . import voice
 
     voice.init_app(app)
+    from . import listen
+
+    listen.init_app(app)
