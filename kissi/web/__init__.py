@@ -20,6 +20,9 @@ def register(app: Flask) -> None:
     from . import listen
 
     listen.init_app(app)
+    from . import sync
+
+    sync.init_app(app)
     from . import coop
 
     app.register_blueprint(coop.bp)
