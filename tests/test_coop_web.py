@@ -125,7 +125,7 @@ def test_card_qr_opens_login_with_her_phone_never_her_pin(fatou, app, coops):
     [url] = _qr_links(page)
     assert url == f"http://192.168.1.10:8080/login?phone={awa['phone']}"
     assert awa["pin"] not in page
-    svg = re.search(r"<svg.*?</svg>", page).group(0)
+    svg = re.search(r'<div class="card">(<svg.*?</svg>)', page).group(1)
     assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
     assert 'data-prompt="coop.loopback"' not in page
     # the login page fills her number in from the link
