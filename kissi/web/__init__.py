@@ -14,3 +14,6 @@ def register(app: Flask) -> None:
     ui.init_app(app)
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
+    from . import api
+
+    app.register_blueprint(api.bp)  # the JSON API, /api/v1
