@@ -200,6 +200,7 @@ def main():
         bench_write(args.sales, tmp)
         bench_summaries(args.big, tmp)
         if args.http:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
             from bench_http import bench_http
 
             bench_http(args.http, args.clients, tmp)
