@@ -5,6 +5,7 @@ fault, before anything is written, so a refused operation leaves no row behind.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,7 +34,7 @@ def check_int(value, field: str) -> int:
         raise Invalid("not_a_number", N_("Enter a number"), field)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,15}", value.strip()):
         return int(value.strip())
     raise Invalid("not_a_number", N_("Enter a number"), field)
 

@@ -43,7 +43,7 @@ ICONS: dict[str, str] = {
 
 _FIELDS = ("id", "name", "unit", "price", "cost_price", "icon", "photo", "voice_label",
            "low_stock", "archived", "created_at")
-_QTY_TEXT = re.compile(r"^\s*(\d{1,7})(?:[.,](\d{1,3}))?\s*$")
+_QTY_TEXT = re.compile(r"^\s*([0-9]{1,7})(?:[.,]([0-9]{1,3}))?\s*$")
 
 
 def unit_of(code) -> Unit:
