@@ -1,8 +1,8 @@
 """(c) of the ledger benchmark: a sale over HTTP against a trivial endpoint, same server.
 
-A real waitress server on loopback serves a real instance; a few client threads, each
-logged in through the real login form and holding one keep-alive connection, send
-``POST /api/v1/sales`` (one to three lines) and, in a second round, ``GET /healthz``.
+A real waitress server (its own process) on loopback serves a real instance; a few client
+threads, each logged in through the real login form and holding one keep-alive
+connection, send ``POST /api/v1/sales`` (one to three lines), then ``GET /healthz``.
 The ratio of the two request rates is the cost of the sale path (auth, CSRF check,
 idempotency, the domain, the request transaction) relative to the bare server.
 """
@@ -11,7 +11,9 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import multiprocessing
 import random
+import socket
 import statistics
 import threading
 import time
@@ -81,16 +83,43 @@ def _round(port, cookies, per_client, make_request):
     return len(cookies) * per_client / elapsed
 
 
-def bench_http(n: int, clients: int, folder: Path):
+def _serve(instance_path: str, port: int, threads: int) -> None:
+    """The server process: the app as ``kissi serve`` runs it (waitress, a thread pool)."""
     import waitress
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" noise
+    app = create_app({"SYNC_ENABLED": False}, instance_path=instance_path)
+    for hook in app.extensions.get("kissi_serve_hooks", []):  # as `kissi serve` does
+        hook(app)
+    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_up(port: int) -> None:
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("the server did not start")
+
+
+def bench_http(n: int, clients: int, folder: Path):
+    """Server and clients in separate processes (as phones and a node are), so the clients'
+    Python work does not compete with the server for one interpreter lock."""
     app, item_ids = _setup(folder)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=clients)
-    port = server.effective_port
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    port = _free_port()
+    server = multiprocessing.get_context("spawn").Process(
+        target=_serve, args=(app.instance_path, port, clients), daemon=True)
+    server.start()
     try:
+        _wait_up(port)
         cookies = [_login(port) for _ in range(clients)]
 
         def sale(rng):
@@ -109,8 +138,8 @@ def bench_http(n: int, clients: int, folder: Path):
             rates["sale"].append(_round(port, cookies, per_client, sale))
             rates["trivial"].append(_round(port, cookies, per_client, trivial))
     finally:
-        server.task_dispatcher.shutdown()
-        server.close()
+        server.terminate()
+        server.join()
     sales_rate, trivial_rate = (statistics.median(rates[k]) for k in ("sale", "trivial"))
     print(f"(c) HTTP, waitress on loopback, {clients} clients, {ROUNDS} interleaved rounds of "
           f"{clients * per_client} requests (medians): POST /api/v1/sales {sales_rate:,.0f} req/s, "

@@ -75,9 +75,8 @@ def init_app(app) -> None:
         app.cli.add_command(command)
     from .cli_users import user_group
     app.cli.add_command(user_group)
-    from .cli_ledger import COMMANDS as ledger_commands
-    for command in ledger_commands:
-        app.cli.add_command(command)
+    from . import cli_ledger
+    cli_ledger.init_app(app)
 
 
 def _set_instance(ctx, param, value):
