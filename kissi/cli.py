@@ -77,6 +77,12 @@ def init_app(app) -> None:
     app.cli.add_command(user_group)
     from . import cli_ledger
     cli_ledger.init_app(app)
+    from .voice import cli as voice_cli
+
+    voice_cli.init_app(app)
+    from .listen import cli as listen_cli
+
+    listen_cli.init_app(app)
 
 
 def _set_instance(ctx, param, value):

@@ -17,3 +17,9 @@ def register(app: Flask) -> None:
     from . import api
 
     app.register_blueprint(api.bp)  # the JSON API, /api/v1
+    from . import voice
+
+    voice.init_app(app)
+    from . import listen
+
+    listen.init_app(app)
