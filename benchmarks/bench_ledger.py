@@ -10,7 +10,7 @@
     SETUP, not measured: the big shop's rows are bulk-inserted with plain executemany
     (no change log), then ANALYZE; the summaries only read.
 (c) The same sale over HTTP (waitress on loopback, a few concurrent clients) against a
-    trivial endpoint of the same server (``/healthz``) in the same run (target >= 0.4).
+    trivial endpoint of the same app (``/bench/ping``) in the same run (target >= 0.4).
 """
 from __future__ import annotations
 

@@ -101,15 +101,19 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
             "mobile_provider": mobile_provider if mobile else None,
             "mobile_ref": mobile_ref if mobile else None, "credit": credit,
             "beyond_stock": int(beyond), "at": at, "day": day})
-        for product, qty, price, amount in clean:
-            changes.insert_fact(db, "sale_lines", {
-                "sale_id": sale["id"], "shop_id": shop_id, "product_id": product["id"],
-                "qty": qty, "unit_price": price, "amount": amount})
+        written = [changes.insert_fact(db, "sale_lines", {
+            "sale_id": sale["id"], "shop_id": shop_id, "product_id": product["id"],
+            "qty": qty, "unit_price": price, "amount": amount}) for product, qty, price, amount in clean]
         if credit:
             changes.insert_fact(db, "credit_entries", {
                 "shop_id": shop_id, "customer_id": customer_id, "kind": "credit",
                 "amount": credit, "sale_id": sale["id"], "user_id": user_id, "at": at, "day": day})
-    return get_sale(db, shop_id, sale["id"])
+    # the sale as get_sale shows it, from what was just written (no second read)
+    return {**{k: sale[k] for k in _SALE}, "beyond_stock": beyond, "voided": False, "void": None,
+            "lines": [{"id": line["id"], "product_id": product["id"], "name": product["name"],
+                       "icon": product["icon"], "unit": product["unit"], "qty": line["qty"],
+                       "unit_price": line["unit_price"], "amount": line["amount"]}
+                      for line, (product, *_) in zip(written, clean)]}
 
 
 def void_sale(db: sqlite_utils.Database, shop_id: str, sale_id: str, reason, *, user_id=None,
