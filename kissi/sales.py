@@ -88,10 +88,8 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
         raise Invalid("customer_required", N_("Choose the customer who takes credit"), "customer_id")
     if customer_id is not None:
         _customer(db, shop_id, customer_id)
-    levels = {pid: db.execute(
-        "select coalesce(moved, 0) - coalesce(sold, 0) from stock_totals where product_id = ?",
-        [pid]).fetchone() for pid in needed}
-    beyond = any((levels[pid][0] if levels[pid] else 0) < qty for pid, qty in needed.items())
+    levels = {product["id"]: product["stock"] for product, *_ in clean}
+    beyond = any(levels[pid] < qty for pid, qty in needed.items())
     at, day = ledger.stamp(db, shop_id, at)
     with transaction(db):
         sale = changes.insert_fact(db, "sales", {
