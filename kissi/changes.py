@@ -84,12 +84,27 @@ def next_hlc(db: sqlite_utils.Database) -> tuple[str, str]:
 
     The wall clock is corrected by the offset learned from the hub (see sync), so a
     phone whose clock is days off does not win every conflict once it has synced.
+
+    The clock last written through this handle is remembered, and the next tick is a
+    compare-and-set on it (one statement instead of a read and a write per change). When
+    anything else moved the node row meanwhile (another connection, sync receiving a
+    remote time, a rolled-back savepoint), the compare fails and the row is read again,
+    so the clock never goes backwards.
     """
+    remembered = db.__dict__.get("_kissi_clock")
+    if remembered is not None:
+        node_id, last, offset = remembered
+        stamp = hlc_mod.tick(hlc_mod.HLC.decode(last), hlc_mod.now_ms() + offset).encode()
+        if db.execute("update node set hlc = ? where singleton = 1 and hlc = ?"
+                      " and clock_offset_ms = ?", [stamp, last, offset]).rowcount == 1:
+            db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
+            return node_id, stamp
     node_id, last, offset = db.execute(
         "select id, hlc, clock_offset_ms from node where singleton = 1"
     ).fetchone()
     stamp = hlc_mod.tick(hlc_mod.HLC.decode(last), hlc_mod.now_ms() + offset).encode()
     db.execute("update node set hlc = ? where singleton = 1", [stamp])
+    db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
     return node_id, stamp
 
 
