@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     ui.init_app(app)
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
+    from . import api
+
+    app.register_blueprint(api.bp)  # the JSON API, /api/v1
     from . import voice
 
     voice.init_app(app)
