@@ -13,4 +13,9 @@ PROMPTS = {
     "nav.back": _l("Back"),
     "nav.language": _l("Change the language"),
     "error.not_found": _l("This was not found."),
+    # the phone: offline pages, waiting posts, display
+    "sync.offline": _l("No connection to the shop. This page is from earlier."),
+    "sync.queued": _l("Saved on this phone. It will be sent when the shop answers."),
+    "sync.waiting": _l("Waiting to be sent"),
+    "a11y.text_size": _l("Large text"),
 }

@@ -6,7 +6,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import errors, health
+    from . import errors, health, idempotency, pwa
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    idempotency.init_app(app)
+    pwa.init_app(app)

@@ -1,0 +1,145 @@
+/* kissi: progressive enhancement, no framework. Every page works without this file.
+   - registers the service worker (offline shell) and asks it to keep the offline pages
+     and the clips of the page's language;
+   - offline queue: a form marked data-queue whose post cannot reach the node is kept in
+     IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
+     load, "online" event, every 20 s) with the same key, so it lands exactly once;
+   - says "offline, as of HH:MM" on a page the service worker served from its cache;
+   - large-text toggle without a reload (the link works without JS too). */
+(function () {
+  'use strict';
+  var D = document, H = D.documentElement, W = window;
+  var sw = navigator.serviceWorker;
+  var STORE = 'outbox', busy = false;
+
+  function uuid() {  // v4, from getRandomValues: randomUUID needs a secure context
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    h = h.join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
+  function db(mode, fn) {  // run fn(store) in one transaction; resolves with fn's request result
+    return new Promise(function (ok, ko) {
+      var open = indexedDB.open('kissi', 1);
+      open.onupgradeneeded = function () {
+        open.result.createObjectStore(STORE, {keyPath: 'key'});
+      };
+      open.onerror = function () { ko(open.error); };
+      open.onsuccess = function () {
+        var t = open.result.transaction(STORE, mode), r = fn(t.objectStore(STORE));
+        t.oncomplete = function () { open.result.close(); ok(r && r.result); };
+        t.onerror = function () { ko(t.error); };
+      };
+    });
+  }
+
+  function show(sel, on) {
+    var el = D.querySelector(sel);
+    if (el) el.hidden = !on;
+    return el;
+  }
+
+  function count() {  // waiting posts, shown beside the sync indicator
+    return db('readonly', function (s) { return s.count(); }).then(function (n) {
+      var el = show('[data-outbox]', n > 0);
+      if (el) el.querySelector('[data-outbox-count]').textContent = n;
+      H.setAttribute('data-outbox', n);
+      return n;
+    });
+  }
+
+  function send(item) {  // resolves with the node's answer; rejects when the node is away
+    return fetch(item.url, {
+      method: 'POST', body: item.body, credentials: 'same-origin',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key}
+    }).then(function (res) {
+      if (res.status === 502 || res.status === 503 || res.status === 504) throw new Error('away');
+      return res;
+    });
+  }
+
+  function flush() {  // send the waiting posts in order; stop at the first the node misses
+    if (busy) return Promise.resolve();
+    busy = true;
+    return db('readonly', function (s) { return s.getAll(); }).then(function (items) {
+      items.sort(function (a, b) { return a.at - b.at; });
+      return items.reduce(function (p, item) {
+        return p.then(function () {
+          return send(item).then(function () {
+            return db('readwrite', function (s) { return s.delete(item.key); });
+          });
+        });
+      }, Promise.resolve());
+    }).catch(function () {}).then(function () { busy = false; return count(); });
+  }
+
+  function render(res) {  // show the node's answer as the form post would have
+    return res.text().then(function (html) {
+      history.replaceState(null, '', res.url);
+      D.open(); D.write(html); D.close();
+    });
+  }
+
+  D.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (!f.hasAttribute('data-queue') || e.defaultPrevented) return;
+    e.preventDefault();
+    var data;
+    try { data = new FormData(f, e.submitter); } catch (x) { data = new FormData(f); }
+    var item = {key: uuid(), url: f.action, body: new URLSearchParams(data).toString(), at: Date.now()};
+    var buttons = f.querySelectorAll('button');
+    buttons.forEach(function (b) { b.disabled = true; });
+    var attempt = navigator.onLine ? send(item) : Promise.reject(new Error('offline'));
+    attempt.then(render, function () {
+      return db('readwrite', function (s) { return s.put(item); }).then(count).then(function () {
+        buttons.forEach(function (b) { b.disabled = false; });
+        f.reset();
+        var note = show('[data-queued]', true);
+        if (note) note.focus();
+        W.dispatchEvent(new CustomEvent('kissi:queued', {detail: item}));
+      });
+    });
+  });
+
+  D.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('[data-text-toggle]');
+    if (!a || e.defaultPrevented) return;
+    e.preventDefault();
+    var big = H.classList.toggle('big');
+    D.cookie = 'kissi_text=' + (big ? 'large' : 'normal') + ';path=/;max-age=31536000;samesite=lax';
+    a.setAttribute('aria-pressed', big);
+  });
+
+  D.addEventListener('submit', function (e) {  // signed out: forget this trader's pages
+    if (e.target.hasAttribute('data-logout') && sw && sw.controller) {
+      sw.controller.postMessage({type: 'forget'});
+    }
+  });
+
+  var at = H.getAttribute('data-offline-at');
+  if (at) {
+    var el = show('[data-offline-banner]', true), t = el && el.querySelector('time');
+    if (t) {
+      var d = new Date(at);
+      t.dateTime = at;
+      t.textContent = ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    }
+  }
+
+  if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
+    sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
+      if (!at && H.hasAttribute('data-user')) {
+        r.active.postMessage({type: 'warm', audio: H.getAttribute('data-audio-manifest')});
+      }
+    }).catch(function () {});
+  }
+
+  if (!W.kissiFlush) {  // once per window, even when a post's answer replaces the document
+    W.addEventListener('online', function () { W.kissiFlush(); });
+    setInterval(function () { if (D.documentElement.getAttribute('data-outbox') > 0) W.kissiFlush(); }, 20000);
+  }
+  W.kissiFlush = flush;
+  flush();
+})();

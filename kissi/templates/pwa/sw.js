@@ -1,0 +1,136 @@
+/* kissi service worker: the app shell and the last pages seen, for when the node is away.
+   Static files: cache first (their cache is versioned). Pages: network first, the last
+   copy when the node does not answer, marked with the time it was fetched. Audio clips:
+   cache first, precached from the language's clip manifest when the page names one.
+   Posts are never touched here: the page's offline queue (app.js) owns them. */
+'use strict';
+var V = {{ version|tojson }};
+var SHELL = 'kissi-shell-' + V, PAGES = 'kissi-pages-' + V, AUDIO = 'kissi-audio-' + V;
+var PRECACHE = {{ precache|tojson }};
+var OFFLINE_PAGES = {{ pages|tojson }};
+var STATIC = {{ static|tojson }};
+var MAX_PAGES = 40;
+
+self.addEventListener('install', function (e) {
+  e.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(PRECACHE); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener('activate', function (e) {
+  var keep = [SHELL, PAGES, AUDIO];
+  e.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) {
+      return n.indexOf('kissi-') === 0 && keep.indexOf(n) < 0;
+    }).map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function keepPage(req, res) {
+  // Only plain pages the server allows to be stored (login and the like say no-store).
+  if (!res.ok || res.redirected || res.type !== 'basic') return;
+  if (/no-store/.test(res.headers.get('Cache-Control') || '')) return;
+  if ((res.headers.get('Content-Type') || '').indexOf('text/html') !== 0) return;
+  return res.clone().text().then(function (body) {
+    var h = new Headers(res.headers);
+    h.set('X-Kissi-At', new Date().toISOString());
+    return caches.open(PAGES).then(function (c) {
+      return c.put(req.url, new Response(body, {status: 200, headers: h})).then(function () {
+        return c.keys();
+      }).then(function (ks) {
+        return Promise.all(ks.slice(0, Math.max(0, ks.length - MAX_PAGES)).map(function (k) {
+          return c.delete(k);
+        }));
+      });
+    });
+  });
+}
+
+function fromCache(req) {
+  // The stored page, marked so the page can say "offline, as of HH:MM".
+  return caches.open(PAGES).then(function (c) {
+    return c.match(req.url).then(function (hit) {
+      return hit || c.match(req.url, {ignoreSearch: true});
+    }).then(function (hit) { return hit || c.match(new URL('/', self.location).href); });
+  }).then(function (hit) {
+    if (!hit) return new Response('offline', {status: 503, headers: {'Content-Type': 'text/plain'}});
+    return hit.text().then(function (body) {
+      var at = hit.headers.get('X-Kissi-At') || '';
+      body = body.replace(/<html/i, '<html data-offline-at="' + at + '"');
+      return new Response(body, {status: 200, headers: hit.headers});
+    });
+  });
+}
+
+self.addEventListener('fetch', function (e) {
+  var req = e.request, url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (req.mode === 'navigate') {
+    e.respondWith(fetch(req).then(function (res) {
+      e.waitUntil(Promise.resolve(keepPage(req, res)));
+      return res;
+    }, function () { return fromCache(req); }));
+    return;
+  }
+  var audio = /\.(opus|ogg|webm|mp3)$/.test(url.pathname);
+  if (audio || url.pathname.indexOf(STATIC) === 0 || PRECACHE.indexOf(url.pathname) >= 0) {
+    e.respondWith(caches.match(req, {ignoreSearch: !audio}).then(function (hit) {
+      return hit || fetch(req).then(function (res) {
+        if (res.ok && audio) {
+          var copy = res.clone();
+          e.waitUntil(caches.open(AUDIO).then(function (c) { return c.put(req, copy); }));
+        }
+        return res;
+      });
+    }));
+  }
+});
+
+function urlsIn(data, out) {
+  // Every "url" string of the clip manifest, whatever its exact shape.
+  if (data && typeof data === 'object') {
+    Object.keys(data).forEach(function (k) {
+      if (k === 'url' && typeof data[k] === 'string') out.push(data[k]);
+      else urlsIn(data[k], out);
+    });
+  }
+  return out;
+}
+
+function warm(msg) {
+  var jobs = [];
+  // The offline pages the phone does not have yet (signed-in fetches; redirects are not kept).
+  jobs.push(caches.open(PAGES).then(function (c) {
+    return Promise.all(OFFLINE_PAGES.map(function (p) {
+      var u = new URL(p, self.location).href;
+      return c.match(u).then(function (hit) {
+        if (hit && !msg.refresh) return;
+        var req = new Request(u, {credentials: 'same-origin'});
+        return fetch(req).then(function (res) { return keepPage(req, res); }, function () {});
+      });
+    }));
+  }));
+  if (msg.audio) {
+    jobs.push(fetch(msg.audio, {credentials: 'same-origin'}).then(function (res) {
+      if (!res.ok) return;
+      var copy = res.clone();
+      return res.json().then(function (data) {
+        return caches.open(AUDIO).then(function (c) {
+          return c.put(msg.audio, copy).then(function () {
+            return Promise.all(urlsIn(data, []).map(function (u) {
+              return c.match(u).then(function (hit) { return hit || c.add(u).catch(function () {}); });
+            }));
+          });
+        });
+      });
+    }).catch(function () {}));
+  }
+  return Promise.all(jobs);
+}
+
+self.addEventListener('message', function (e) {
+  var msg = e.data || {};
+  if (msg.type === 'warm') e.waitUntil(warm(msg));
+  if (msg.type === 'forget') {  // signed out: the pages of this trader leave the phone
+    e.waitUntil(caches.delete(PAGES));
+  }
+});
