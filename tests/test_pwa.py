@@ -156,3 +156,21 @@ def test_keys_are_scoped_to_the_user(posting_app, db):
     res = two.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "same"})
     assert "Idempotent-Replayed" not in res.headers
     assert db.execute("select count(*) from test_posts").fetchone()[0] == 2
+
+
+def test_text_answers_are_gzipped_for_clients_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/sw.js")
+    packed = client.get("/sw.js", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 2
+
+
+def test_static_script_is_gzipped_and_images_are_not(client):
+    js = client.get("/static/app.js", headers={"Accept-Encoding": "gzip"})
+    assert js.headers["Content-Encoding"] == "gzip"
+    png = client.get("/icons/any-192.png", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in png.headers

@@ -6,9 +6,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import errors, health, idempotency, pwa
+    from . import compress, errors, health, idempotency, pwa
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    compress.init_app(app)  # registered before idempotency so it runs after it
     idempotency.init_app(app)
     pwa.init_app(app)
