@@ -17,5 +17,6 @@ PROMPTS = {
     "sync.offline": _l("No connection to the shop. This page is from earlier."),
     "sync.queued": _l("Saved on this phone. It will be sent when the shop answers."),
     "sync.waiting": _l("Waiting to be sent"),
+    "sync.refused": _l("Refused by the shop"),
     "a11y.text_size": _l("Large text"),
 }

@@ -10,7 +10,7 @@
   'use strict';
   var D = document, H = D.documentElement, W = window;
   var sw = navigator.serviceWorker;
-  var STORE = 'outbox', busy = false;
+  var STORE = 'outbox', busy = false, LOGIN = H.getAttribute('data-login') || '/login';
 
   function uuid() {  // v4, from getRandomValues: randomUUID needs a secure context
     var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
@@ -41,10 +41,14 @@
     return el;
   }
 
-  function count() {  // waiting posts, shown beside the sync indicator
-    return db('readonly', function (s) { return s.count(); }).then(function (n) {
-      var el = show('[data-outbox]', n > 0);
-      if (el) el.querySelector('[data-outbox-count]').textContent = n;
+  function count() {  // waiting (and refused) posts, shown beside the sync indicator
+    return db('readonly', function (s) { return s.getAll(); }).then(function (items) {
+      var n = 0, bad = 0;
+      items.forEach(function (i) { if (i.failed) bad++; else n++; });
+      [['[data-outbox]', n], ['[data-outbox-failed]', bad]].forEach(function (p) {
+        var el = show(p[0], p[1] > 0);
+        if (el) el.querySelector('b').textContent = p[1];
+      });
       H.setAttribute('data-outbox', n);
       return n;
     });
@@ -65,10 +69,14 @@
     busy = true;
     return db('readonly', function (s) { return s.getAll(); }).then(function (items) {
       items.sort(function (a, b) { return a.at - b.at; });
-      return items.reduce(function (p, item) {
+      return items.filter(function (i) { return !i.failed; }).reduce(function (p, item) {
         return p.then(function () {
-          return send(item).then(function () {
-            return db('readwrite', function (s) { return s.delete(item.key); });
+          return send(item).then(function (res) {
+            if (new URL(res.url).pathname === LOGIN) throw new Error('signed out');
+            if (res.status >= 400) item.failed = res.status;  // refused: kept, shown, not resent
+            return db('readwrite', function (s) {
+              return item.failed ? s.put(item) : s.delete(item.key);
+            });
           });
         });
       }, Promise.resolve());
