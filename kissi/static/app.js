@@ -49,7 +49,7 @@
         var el = show(p[0], p[1] > 0);
         if (el) el.querySelector('b').textContent = p[1];
       });
-      H.setAttribute('data-outbox', n);
+      H.setAttribute('data-outbox-n', n);
       return n;
     });
   }
@@ -146,7 +146,7 @@
 
   if (!W.kissiFlush) {  // once per window, even when a post's answer replaces the document
     W.addEventListener('online', function () { W.kissiFlush(); });
-    setInterval(function () { if (D.documentElement.getAttribute('data-outbox') > 0) W.kissiFlush(); }, 20000);
+    setInterval(function () { if (D.documentElement.getAttribute('data-outbox-n') > 0) W.kissiFlush(); }, 20000);
   }
   W.kissiFlush = flush;
   flush();
