@@ -73,6 +73,8 @@ def backup_command(file: Path):
 def init_app(app) -> None:
     for command in (init_command, serve_command, backup_command):
         app.cli.add_command(command)
+    from .cli_users import user_group
+    app.cli.add_command(user_group)
 
 
 def _set_instance(ctx, param, value):

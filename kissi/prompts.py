@@ -8,6 +8,8 @@ Keys are grouped by screen: ``nav.*``, ``home.*``, ``login.*``, ``sale.*``, ``st
 """
 from flask_babel import lazy_gettext as _l
 
+from .languages import LANGUAGES as _LANGUAGES
+
 PROMPTS = {
     "nav.home": _l("Home"),
     "nav.back": _l("Back"),
@@ -20,3 +22,54 @@ PROMPTS = {
     "sync.refused": _l("Refused by the shop"),
     "a11y.text_size": _l("Large text"),
 }
+
+# -- members, login and the page shell (web) --------------------------------------------------
+PROMPTS.update({
+    "nav.listen": _l("Listen to this screen"),
+    "nav.logout": _l("Log out"),
+    "nav.textsize": _l("Bigger or smaller text"),
+    "home.screen": _l("Choose what you want to do"),
+    "home.sell": _l("Sell"),
+    "home.stock": _l("Stock"),
+    "home.debts": _l("Debts"),
+    "home.day": _l("My day"),
+    "home.shop": _l("My shop"),
+    "home.help": _l("Help"),
+    "help.screen": _l("How kissi works"),
+    "help.sell": _l("Sell: tap the product, the quantity, then how the customer pays."),
+    "help.stock": _l("Stock: add what arrives, remove what is lost, count what is left."),
+    "help.debts": _l("Debts: who owes you, give credit, take a repayment."),
+    "help.day": _l("My day: what you sold today and the money in the box."),
+    "help.shop": _l("My shop: your products, their prices and pictures."),
+    "help.listen": _l("Tap the speaker to hear what a screen is for."),
+    "help.trainer": _l("Locked out or stuck? Your trainer can help you."),
+    "login.screen": _l("Type your phone number, then your secret code"),
+    "login.phone": _l("Your phone number"),
+    "login.pin": _l("Your secret code"),
+    "login.submit": _l("Enter"),
+    "members.unlock": _l("Unlock this member"),
+    "members.unlocked": _l("The member is unlocked"),
+    "key.pad": _l("Type the number"),
+    "key.erase": _l("Erase"),
+    "key.clear": _l("Clear"),
+    "key.comma": _l("Comma"),
+    "cash.pad": _l("Tap the notes and coins"),
+    "cash.reset": _l("Start again"),
+    "error.csrf": _l("This request came from another site and was refused"),
+    "error.login_required": _l("Please log in"),
+    "error.forbidden": _l("This is not for your account"),
+    "error.no_shop": _l("This account has no shop"),
+    "error.wrong_pin": _l("Wrong phone number or secret code"),
+    "error.login_throttled": _l("Too many wrong codes. Wait a little, then try again"),
+    "error.bad_phone": _l("This phone number is not right"),
+    "error.bad_pin": _l("The secret code has 4 to 6 digits"),
+    "error.phone_taken": _l("This phone number already has an account"),
+    "error.name_missing": _l("A name is needed"),
+    "error.name_too_long": _l("This name is too long"),
+    "error.bad_language": _l("This language is not available"),
+})
+PROMPTS.update({f"key.{d}": _l("Digit %(digit)s", digit=d) for d in range(10)})
+PROMPTS.update({f"lang.{code}": _l("Speak %(language)s", language=lang.name)
+                for code, lang in _LANGUAGES.items()})
+PROMPTS.update({f"cash.{n}": _l("%(amount)s francs", amount=n)
+                for n in (10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5)})

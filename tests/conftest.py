@@ -18,7 +18,10 @@ def app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client that says, like a browser, that its requests come from this site (CSRF)."""
+    client = app.test_client()
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    return client
 
 
 @pytest.fixture
@@ -27,3 +30,20 @@ def db(app):
     handle = store.connect(app.config["DATABASE"])
     yield handle
     handle.conn.close()
+
+
+@pytest.fixture
+def trader(db):
+    """A trader (with her shop, in a cooperative); ``trader['pin']`` logs her in."""
+    from factories import make_cooperative, make_user
+
+    return make_user(db, "trader", cooperative_id=make_cooperative(db)["id"])
+
+
+@pytest.fixture
+def trader_client(client, trader):
+    """The client, logged in as ``trader``."""
+    from factories import login
+
+    assert login(client, trader).status_code == 302
+    return client

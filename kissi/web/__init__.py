@@ -6,10 +6,13 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import compress, errors, health, idempotency, pwa
+    from . import auth, compress, errors, health, idempotency, pages, pwa, ui
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
-    compress.init_app(app)  # registered before idempotency so it runs after it
-    idempotency.init_app(app)
+    auth.init_app(app)
+    ui.init_app(app)
+    app.register_blueprint(pages.bp)
+    compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
+    idempotency.init_app(app)  # needs g.user (auth) and the request transaction (database)
     pwa.init_app(app)

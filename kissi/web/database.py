@@ -2,7 +2,9 @@
 
 Every mutating request (POST, PUT, PATCH, DELETE) runs in one ``BEGIN IMMEDIATE``
 transaction that commits only if the response is a success (< 400); a failed request
-writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints.
+writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints. A view that
+must commit even when it answers an error (a failed login records the failure) is marked
+with :func:`own_transaction` and manages its transactions itself.
 """
 from __future__ import annotations
 
@@ -20,10 +22,17 @@ def get_db():
     return g.db
 
 
+def own_transaction(view):
+    """Exempt ``view`` from the request transaction: its domain calls commit on their own."""
+    view.own_transaction = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _begin():
-        if request.method in MUTATING:
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method in MUTATING and not getattr(view, "own_transaction", False):
             store.begin(get_db())
             g.request_tx = True
 

@@ -1,0 +1,226 @@
+"""Members: cooperatives, shops and users, their phone numbers and PINs.
+
+A member logs in with her phone number and a PIN of 4 to 6 digits (she reads digits, not
+passwords). PINs are stored as scrypt hashes, so a copied database does not give them
+away, and they sync with the user record so she can log in on the hub or another node.
+Login throttling and sessions are in :mod:`kissi.logins`.
+"""
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlite_utils
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import changes, languages
+from .db import transaction
+from .errors import Conflict, Forbidden, Invalid, NotFound
+
+ROLES = ("trader", "trainer", "admin")
+# Countries of the cooperatives: Côte d'Ivoire, Senegal, Mali. A number typed with its
+# country code keeps it; a local number is stored as typed (digits only).
+COUNTRY_CODES = ("225", "221", "223")
+NAME_MAX = 80
+PIN_HASH_METHOD = "scrypt"  # werkzeug's scrypt: n=2**15, r=8, p=1 (~50 ms, 32 MB)
+USER_FIELDS = "id, role, phone, name, language, cooperative_id, shop_id, created_at"
+
+
+def normalize_phone(raw: str | None) -> str:
+    """Digits only, with ``+225``/``+221``/``+223`` kept when typed (``00`` means ``+``).
+
+    Spaces, dots, dashes and brackets are dropped. The local part has 8 to 10 digits
+    (Mali 8, Senegal 9, Côte d'Ivoire 10).
+    """
+    text = re.sub(r"[\s.\-()/]", "", str(raw or ""))
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    prefix = ""
+    if text.startswith("+"):
+        text = text[1:]
+        prefix = next((c for c in COUNTRY_CODES if text.startswith(c)), None)
+        if prefix is None:
+            raise Invalid("bad_phone", "This country code is not supported", "phone")
+        text = text[len(prefix):]
+        prefix = "+" + prefix
+    if not text.isdigit() or not 8 <= len(text) <= 10:
+        raise Invalid("bad_phone", "A phone number has 8 to 10 digits", "phone")
+    return prefix + text
+
+
+def phone_candidates(phone: str) -> list[str]:
+    """The stored forms a typed number may match: as typed, with or without a country code."""
+    if phone.startswith("+"):
+        return [phone, phone[4:]]
+    return [phone, *("+" + c + phone for c in COUNTRY_CODES)]
+
+
+def check_pin(pin: str | None) -> str:
+    pin = str(pin or "").strip()
+    if not (pin.isdigit() and pin.isascii() and 4 <= len(pin) <= 6):
+        raise Invalid("bad_pin", "The PIN has 4 to 6 digits", "pin")
+    return pin
+
+
+def hash_pin(pin: str) -> str:
+    return generate_password_hash(check_pin(pin), method=PIN_HASH_METHOD)
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    return check_password_hash(pin_hash, pin)
+
+
+def check_name(name: str | None, field: str = "name") -> str:
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise Invalid("name_missing", "A name is needed", field)
+    if len(name) > NAME_MAX:
+        raise Invalid("name_too_long", "A name has at most 80 characters", field)
+    return name
+
+
+def check_language(code: str | None) -> str:
+    if code not in languages.LANGUAGES:
+        raise Invalid("bad_language", "This language is not available", "language")
+    return code
+
+
+# -- cooperatives and shops -----------------------------------------------------------------
+
+def create_cooperative(db: sqlite_utils.Database, name: str, region: str | None = None) -> dict:
+    return changes.insert_record(db, "cooperatives", {
+        "name": check_name(name), "region": check_name(region, "region") if region else None,
+        "created_at": changes.utc_now()})
+
+
+def get_cooperative(db: sqlite_utils.Database, cooperative_id: str | None) -> dict:
+    rows = list(db.query("select * from cooperatives where id = ? and deleted = 0",
+                         [cooperative_id]))
+    if not rows:
+        raise NotFound("cooperative", "cooperative_id")
+    return rows[0]
+
+
+def find_cooperative(db: sqlite_utils.Database, key: str) -> dict:
+    """A cooperative by id or by exact name (for the command line)."""
+    rows = list(db.query("select * from cooperatives where (id = ? or name = ?) and deleted = 0",
+                         [key, key]))
+    if len(rows) != 1:
+        raise NotFound("cooperative", "cooperative_id")
+    return rows[0]
+
+
+def create_shop(db: sqlite_utils.Database, cooperative_id: str | None, name: str,
+                timezone: str = "Africa/Abidjan", language: str = "fr") -> dict:
+    if cooperative_id is not None:
+        get_cooperative(db, cooperative_id)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("bad_timezone", "This time zone is not known", "timezone") from None
+    return changes.insert_record(db, "shops", {
+        "cooperative_id": cooperative_id, "name": check_name(name), "timezone": timezone,
+        "language": check_language(language), "created_at": changes.utc_now()})
+
+
+def get_shop(db: sqlite_utils.Database, shop_id: str | None) -> dict:
+    rows = list(db.query("select * from shops where id = ? and deleted = 0", [shop_id]))
+    if not rows:
+        raise NotFound("shop", "shop_id")
+    return rows[0]
+
+
+# -- users ----------------------------------------------------------------------------------
+
+def add_user(db: sqlite_utils.Database, *, role: str, phone: str, pin: str, name: str,
+             cooperative_id: str | None = None, shop_id: str | None = None,
+             language: str = "fr") -> dict:
+    """Create a member; a trader without ``shop_id`` gets a new shop in her cooperative.
+
+    A trainer belongs to a cooperative; an admin to none. Returns the user without its
+    PIN hash. A phone number already in use is a conflict.
+    """
+    if role not in ROLES:
+        raise Invalid("bad_role", "This role is not known", "role")
+    phone = normalize_phone(phone)
+    pin_hash = hash_pin(pin)
+    name = check_name(name)
+    language = check_language(language)
+    with transaction(db):
+        taken = db.execute(
+            f"select 1 from users where phone in ({','.join('?' * len(phone_candidates(phone)))})",
+            phone_candidates(phone)).fetchone()
+        if taken:
+            raise Conflict("phone_taken", "This phone number already has an account", "phone")
+        if shop_id is not None:
+            shop = get_shop(db, shop_id)
+            if cooperative_id is not None and shop["cooperative_id"] != cooperative_id:
+                raise NotFound("shop", "shop_id")
+            cooperative_id = shop["cooperative_id"]
+        elif cooperative_id is not None:
+            get_cooperative(db, cooperative_id)
+        if role == "trainer" and cooperative_id is None:
+            raise Invalid("cooperative_missing", "A trainer belongs to a cooperative",
+                          "cooperative_id")
+        if role == "trader" and shop_id is None:
+            shop_id = create_shop(db, cooperative_id, name, language=language)["id"]
+        if role == "admin":
+            shop_id = cooperative_id = None
+        row = changes.insert_record(db, "users", {
+            "role": role, "phone": phone, "name": name, "pin_hash": pin_hash,
+            "language": language, "cooperative_id": cooperative_id, "shop_id": shop_id,
+            "created_at": changes.utc_now()})
+    return public(row)
+
+
+def public(user: dict) -> dict:
+    """A user row without its PIN hash."""
+    return {k: v for k, v in user.items() if k not in ("pin_hash", "deleted")}
+
+
+def get_user(db: sqlite_utils.Database, user_id: str | None) -> dict:
+    rows = list(db.query(f"select {USER_FIELDS} from users where id = ? and deleted = 0",
+                         [user_id]))
+    if not rows:
+        raise NotFound("user", "user_id")
+    return rows[0]
+
+
+def find_by_phone(db: sqlite_utils.Database, phone: str) -> dict | None:
+    """The live user a typed (normalised) number designates, with its PIN hash, or None."""
+    candidates = phone_candidates(phone)
+    rows = list(db.query(
+        f"select * from users where phone in ({','.join('?' * len(candidates))})"
+        " and deleted = 0", candidates))
+    return rows[0] if len(rows) == 1 else None
+
+
+def can_manage(actor: dict | None, target: dict) -> bool:
+    """Whether ``actor`` looks after ``target``: an admin, or a trainer of her cooperative.
+
+    ``None`` is the operator at the node's command line, who can do anything.
+    """
+    if actor is None or actor["role"] == "admin":
+        return True
+    return (actor["role"] == "trainer" and actor["cooperative_id"] is not None
+            and actor["cooperative_id"] == target["cooperative_id"])
+
+
+def set_language(db: sqlite_utils.Database, user_id: str, language: str) -> None:
+    changes.update_record(db, "users", user_id, {"language": check_language(language)})
+
+
+def set_pin(db: sqlite_utils.Database, actor: dict | None, user_id: str, pin: str) -> None:
+    """A new PIN, set by the member herself, her trainer or an admin."""
+    target = get_user(db, user_id)
+    if actor is not None and actor["id"] != user_id and not can_manage(actor, target):
+        raise NotFound("user", "user_id")
+    changes.update_record(db, "users", user_id, {"pin_hash": hash_pin(pin)})
+
+
+def require_manager(actor: dict | None, target: dict) -> None:
+    """Members outside the actor's care are 'not found', never shown."""
+    if not can_manage(actor, target):
+        if actor and actor["role"] == "trader":
+            raise Forbidden("forbidden", "Only a trainer or an admin can do this")
+        raise NotFound("user", "phone")
