@@ -28,10 +28,12 @@ def posting_app(app, db):
     return app
 
 
-def signed_in(app, user="u1"):
+def signed_in(app, db, name="Awa"):
+    from factories import login, make_user
+
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["user_id"] = user
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    assert login(client, make_user(db, name=name)).status_code == 302
     return client
 
 
@@ -89,35 +91,17 @@ def test_shell_version_changes_when_a_static_file_changes(app, tmp_path):
         assert pwa.shell_version() != before
 
 
-def test_text_size_link_sets_a_cookie_without_javascript(client):
-    res = client.get("/prefs/text?size=large&next=/day")
-    assert res.status_code == 303 and res.headers["Location"] == "/day"
-    assert "kissi_text=large" in res.headers["Set-Cookie"]
-    res = client.get("/prefs/text?size=normal")
-    assert "kissi_text=normal" in res.headers["Set-Cookie"]
-
-
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "evil"])
-def test_text_size_link_never_redirects_off_site(client, target):
-    res = client.get("/prefs/text", query_string={"size": "large", "next": target})
-    assert res.headers["Location"] == "/"
-
-
-def test_html_attrs_follow_language_and_text_size(app):
-    from flask import g
-
-    from kissi.web.pwa import html_attrs
-
-    with app.test_request_context(headers={"Cookie": "kissi_text=large"}):
-        g.language = "ar"
-        assert html_attrs() == {"lang": "ar", "dir": "rtl", "class": "big"}
-    with app.test_request_context():
-        g.language = "fr"
-        assert html_attrs() == {"lang": "fr", "dir": "ltr"}
+def test_html_names_the_manifest_and_what_app_js_needs(client, trader_client):
+    page = trader_client.get("/").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert "data-user" in page and 'data-login="/login"' in page
+    assert "/static/app.js" in page and "data-outbox" in page and "data-offline-banner" in page
+    client.post("/logout")
+    assert "data-user" not in client.get("/login").get_data(as_text=True)
 
 
 def test_replayed_page_post_applies_once(posting_app, db):
-    client = signed_in(posting_app)
+    client = signed_in(posting_app, db)
     headers = {"Idempotency-Key": "k-1"}
     first = client.post("/test/post", data={"what": "soap"}, headers=headers)
     second = client.post("/test/post", data={"what": "soap"}, headers=headers)
@@ -127,15 +111,20 @@ def test_replayed_page_post_applies_once(posting_app, db):
     assert db.execute("select count(*) from test_posts").fetchone()[0] == 1
 
 
+def test_post_of_nobody_signed_in_keeps_no_key(posting_app, db, client):
+    client.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "anon"})
+    assert db.execute("select count(*) from page_idempotency").fetchone()[0] == 0
+
+
 def test_post_without_key_is_not_deduplicated(posting_app, db):
-    client = signed_in(posting_app)
+    client = signed_in(posting_app, db)
     client.post("/test/post", data={"what": "soap"})
     client.post("/test/post", data={"what": "soap"})
     assert db.execute("select count(*) from test_posts").fetchone()[0] == 2
 
 
 def test_key_reused_with_another_body_is_a_conflict_and_writes_nothing(posting_app, db):
-    client = signed_in(posting_app)
+    client = signed_in(posting_app, db)
     client.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "k-2"})
     res = client.post("/test/post", data={"what": "oil"}, headers={"Idempotency-Key": "k-2"})
     assert res.status_code == 409
@@ -143,7 +132,7 @@ def test_key_reused_with_another_body_is_a_conflict_and_writes_nothing(posting_a
 
 
 def test_failed_post_keeps_no_key_so_a_corrected_retry_runs(posting_app, db):
-    client = signed_in(posting_app)
+    client = signed_in(posting_app, db)
     res = client.post("/test/post", data={"what": "x", "fail": "1"}, headers={"Idempotency-Key": "k-3"})
     assert res.status_code == 422
     assert db.execute("select count(*) from page_idempotency").fetchone()[0] == 0
@@ -151,7 +140,7 @@ def test_failed_post_keeps_no_key_so_a_corrected_retry_runs(posting_app, db):
 
 
 def test_keys_are_scoped_to_the_user(posting_app, db):
-    one, two = signed_in(posting_app, "u1"), signed_in(posting_app, "u2")
+    one, two = signed_in(posting_app, db, "Awa"), signed_in(posting_app, db, "Fatou")
     one.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "same"})
     res = two.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "same"})
     assert "Idempotent-Replayed" not in res.headers

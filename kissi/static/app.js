@@ -4,8 +4,7 @@
    - offline queue: a form marked data-queue whose post cannot reach the node is kept in
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
      load, "online" event, every 20 s) with the same key, so it lands exactly once;
-   - says "offline, as of HH:MM" on a page the service worker served from its cache;
-   - large-text toggle without a reload (the link works without JS too). */
+   - says "offline, as of HH:MM" on a page the service worker served from its cache. */
 (function () {
   'use strict';
   var D = document, H = D.documentElement, W = window;
@@ -111,17 +110,9 @@
     });
   });
 
-  D.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('[data-text-toggle]');
-    if (!a || e.defaultPrevented) return;
-    e.preventDefault();
-    var big = H.classList.toggle('big');
-    D.cookie = 'kissi_text=' + (big ? 'large' : 'normal') + ';path=/;max-age=31536000;samesite=lax';
-    a.setAttribute('aria-pressed', big);
-  });
-
   D.addEventListener('submit', function (e) {  // signed out: forget this trader's pages
-    if (e.target.hasAttribute('data-logout') && sw && sw.controller) {
+    var out = H.getAttribute('data-logout');
+    if (out && new URL(e.target.action).pathname === out && sw && sw.controller) {
       sw.controller.postMessage({type: 'forget'});
     }
   });

@@ -8,15 +8,15 @@ either both commit or neither does. A later post with the same key and the same 
 gets the stored answer and writes nothing; the same key with another body is a 409.
 Two identical posts racing each other are serialised by the request transaction
 (``BEGIN IMMEDIATE`` is taken before the lookup). The JSON API has its own handling.
-Keys are scoped to the signed-in user (or the session when nobody is signed in) and
-kept for :data:`KEEP_DAYS`.
+Keys are scoped to the signed-in member (``g.user``; posts of nobody signed in are left
+alone) and kept for :data:`KEEP_DAYS`.
 """
 from __future__ import annotations
 
 import hashlib
 import time
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, g, request
 from flask_babel import gettext
 
 from .database import get_db
@@ -25,14 +25,11 @@ from .errors import respond
 HEADER = "Idempotency-Key"
 KEEP_DAYS = 30
 MAX_BODY = 64 * 1024
-USER_KEYS = ("user_id", "uid", "_user_id")  # where the auth layer keeps the signed-in user
 
 
-def _scope() -> str:
-    for name in USER_KEYS:
-        if session.get(name):
-            return f"user:{session[name]}"
-    return "anonymous"
+def _scope() -> str | None:
+    user = g.get("user")
+    return f"user:{user['id']}" if user else None
 
 
 def _fingerprint() -> str:
@@ -42,7 +39,7 @@ def _fingerprint() -> str:
 
 
 def _applies() -> bool:
-    return request.method == "POST" and not request.path.startswith("/api/")
+    return request.method == "POST" and not request.path.startswith("/api/") and _scope()
 
 
 def _now() -> str:

@@ -1,29 +1,25 @@
-"""The installable app shell: web app manifest, service worker, icons, display preferences.
+"""The installable app shell: web app manifest, service worker and icons.
 
 The service worker is served from the root (``/sw.js``) so its scope covers every page;
 its cache names carry a version computed from the static files and the worker's own
 source, so a deploy that changes any of them installs new caches and the old ones are
-deleted on activate. Preferences (large text) live in a cookie so they work without
-JavaScript: a plain link to ``/prefs/text`` flips it.
+deleted on activate.
 """
 from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
+from markupsafe import Markup, escape
 from flask_babel import gettext
 
-from .. import __version__, icons, languages
+from .. import __version__, icons
 from ..i18n import current_language
 
 bp = Blueprint("pwa", __name__)
 
-TEXT_COOKIE = "kissi_text"
-TEXT_SIZES = ("normal", "large")
 # Pages a trader needs when the node is unreachable; cached when fetched (network first).
 OFFLINE_PAGES = ("/", "/sell", "/day")
 # Static files the shell precaches (small ones only: audio has its own cache).
@@ -65,21 +61,15 @@ def audio_manifest_url(language: str | None = None) -> str | None:
     return None
 
 
-def text_size() -> str:
-    size = request.cookies.get(TEXT_COOKIE, "normal")
-    return size if size in TEXT_SIZES else "normal"
-
-
-def html_attrs() -> dict:
-    """Attributes of the ``<html>`` element: language, direction, text size, audio manifest."""
-    language = current_language()
-    attrs = {"lang": language, "dir": "rtl" if languages.get(language).rtl else "ltr"}
-    if text_size() == "large":
-        attrs["class"] = "big"
-    manifest = audio_manifest_url(language)
-    if manifest:
-        attrs["data-audio-manifest"] = manifest
-    return attrs
+def pwa_attrs() -> Markup:
+    """Extra ``<html>`` attributes app.js reads: signed in, login and logout paths, clips."""
+    attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout")}
+    if g.get("user"):
+        attrs["data-user"] = ""
+        manifest = audio_manifest_url()
+        if manifest:
+            attrs["data-audio-manifest"] = manifest
+    return Markup("".join(f' {k}="{escape(v)}"' for k, v in attrs.items()))
 
 
 @bp.get("/manifest.webmanifest")
@@ -134,21 +124,6 @@ def service_worker():
     return response
 
 
-@bp.get("/prefs/text")
-def set_text_size():
-    """Large or normal text, kept a year in a cookie; a plain link, so no JavaScript needed."""
-    size = request.args.get("size", "large")
-    size = size if size in TEXT_SIZES else "normal"
-    target = request.args.get("next", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only same-site paths: never an open redirect
-    response = redirect(target, code=303)
-    response.set_cookie(TEXT_COOKIE, size, max_age=365 * 86400, samesite="Lax", httponly=False)
-    return response
-
-
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(html_attrs=html_attrs, text_size=text_size,
-                                 shell_version=shell_version)
+    app.jinja_env.globals.update(pwa_attrs=pwa_attrs)
