@@ -1,0 +1,122 @@
+"""What the shop-ledger modules share: input checks, the shop's local day, money text.
+
+Every check raises :class:`kissi.errors.Invalid` with a stable code and the field at
+fault, before anything is written, so a refused operation leaves no row behind.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlite_utils
+
+from . import changes
+from .errors import Invalid, NotFound
+
+MAX_PRICE = 100_000_000  # F CFA: above this a price is a typing slip, not a price
+MAX_NAME = 80
+MAX_NOTE = 200
+MAX_QTY = 1_000_000 * 1000  # a million units, in thousandths
+
+
+def check_int(value, field: str) -> int:
+    """``value`` as an int; bools, floats and text that is not a whole number are refused."""
+    if isinstance(value, bool):
+        raise Invalid("not_a_number", "Enter a number", field)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise Invalid("not_a_number", "Enter a number", field)
+
+
+def check_price(value, field: str = "price") -> int:
+    """A price in F CFA: 1 to 100,000,000."""
+    value = check_int(value, field)
+    if value <= 0:
+        raise Invalid("price_not_positive", "The price must be more than zero", field)
+    if value > MAX_PRICE:
+        raise Invalid("price_too_high", "The price is too high", field)
+    return value
+
+
+def check_amount(value, field: str, *, allow_zero: bool = True) -> int:
+    """A sum of money in F CFA: 0 (when allowed) to 100,000,000."""
+    value = check_int(value, field)
+    if value < 0 or (value == 0 and not allow_zero):
+        raise Invalid("amount_not_positive", "The amount must be more than zero", field)
+    if value > MAX_PRICE:
+        raise Invalid("amount_too_high", "The amount is too high", field)
+    return value
+
+
+def check_name(value, field: str = "name", *, required: bool = True) -> str | None:
+    """A name of 1 to 80 characters, trimmed."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        if not required and (value is None or value == ""):
+            return None
+        raise Invalid("name_required", "Enter a name", field)
+    value = " ".join(value.split())
+    if len(value) > MAX_NAME:
+        raise Invalid("name_too_long", "The name is too long (80 characters at most)", field)
+    return value
+
+
+def check_text(value, field: str, *, required: bool = False, limit: int = MAX_NOTE) -> str | None:
+    """Free text (a note, a supplier, a reason) of at most ``limit`` characters."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise Invalid("text_required", "This cannot be empty", field)
+        return None
+    if not isinstance(value, str):
+        raise Invalid("not_text", "Enter some text", field)
+    value = value.strip()
+    if len(value) > limit:
+        raise Invalid("text_too_long", "The text is too long", field)
+    return value
+
+
+def shop(db: sqlite_utils.Database, shop_id: str) -> dict:
+    """The shop row; an unknown or deleted shop is not found."""
+    row = db.execute("select id, cooperative_id, name, timezone, language from shops"
+                     " where id = ? and deleted = 0", [shop_id]).fetchone()
+    if row is None:
+        raise NotFound("shop", "shop_id")
+    return dict(zip(("id", "cooperative_id", "name", "timezone", "language"), row))
+
+
+def _zone(db, shop_id: str):
+    cache = db.__dict__.setdefault("_kissi_shop_zone", {})
+    if shop_id not in cache:
+        name = shop(db, shop_id)["timezone"]
+        try:
+            cache[shop_id] = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            cache[shop_id] = timezone.utc
+    return cache[shop_id]
+
+
+def stamp(db: sqlite_utils.Database, shop_id: str, at: str | None = None) -> tuple[str, str]:
+    """``(at, day)`` of a fact: UTC time text and the shop's local date.
+
+    ``at`` defaults to now; a given ``at`` (demo data, a queued offline action) keeps
+    its own day.
+    """
+    at = at or changes.utc_now()
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return at, moment.astimezone(_zone(db, shop_id)).date().isoformat()
+
+
+def today(db: sqlite_utils.Database, shop_id: str) -> str:
+    """The shop's local date now."""
+    return stamp(db, shop_id)[1]
+
+
+def format_amount(amount: int) -> str:
+    """``1500`` -> ``"1 500"`` (digit groups split by a narrow no-break space, as in fr_CI)."""
+    sign = "-" if amount < 0 else ""
+    return sign + f"{abs(amount):,}".replace(",", "\u202f")
