@@ -100,18 +100,24 @@ def sales_count(shop) -> int:
         db.conn.close()
 
 
-def tap_digits(page, digits: str, keypad: str) -> None:
+def tap_digits(page, digits: str, keypad: str, js: bool = True) -> None:
+    """Tap keys; without JavaScript each key is a submit button and reloads the form."""
     for d in digits:
-        page.locator(f'{keypad} button[value="{d}"]').tap()
+        key = page.locator(f'{keypad} button[value="{d}"]')
+        if js:
+            key.tap()
+        else:
+            with page.expect_navigation():
+                key.tap()
 
 
-def log_in(page, shop, who="awa") -> None:
+def log_in(page, shop, who="awa", js=True) -> None:
     """Phone number typed, PIN tapped on the keypad, Enter tapped: as she does it."""
     page.goto(shop["node"].url + "/login")
     page.locator('input[name="phone"]').fill(shop[who]["phone"])
     page.locator('input[name="pin"]').tap()
-    tap_digits(page, PIN, '.kp[data-for="pin"]')
-    assert page.locator('input[name="pin"]').input_value() == PIN  # keys.js edited in place
+    tap_digits(page, PIN, '.kp[data-for="pin"]', js)
+    assert page.locator('input[name="pin"]').input_value() == PIN
     page.locator('button[data-prompt="login.submit"]').tap()
     page.wait_for_url(shop["node"].url + "/")
 
@@ -189,3 +195,106 @@ def test_login_with_pin_keypad_and_install_criteria(phone, shop):
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
     screenshot(page, "home")
     assert check_contrast(page) > 0
+
+
+def signed_in_context(browser, shop, who="awa", **options):
+    """A fresh phone (empty caches) already signed in, for measurements."""
+    context = browser.new_context(**{**PHONE, **options})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, shop, who, js=options.get("java_script_enabled", True))
+    return context, page
+
+
+def page_bytes(browser, shop, path: str) -> dict:
+    """Bytes on the wire for one page load in a fresh signed-in context (no cache, no SW)."""
+    context, page = signed_in_context(browser, shop, service_workers="block")
+    try:
+        meter = Meter(context.new_cdp_session(page))
+        page.goto(shop["node"].url + path, wait_until="load")
+        totals = meter.by_type()
+        encodings = {r["type"]: r["encoding"] for r in meter.requests.values()}
+        return {"html": totals.get("Document", 0), "css": totals.get("Stylesheet", 0),
+                "js": totals.get("Script", 0), "encodings": encodings}
+    finally:
+        context.close()
+
+
+def test_bytes_per_page_fit_the_budget(browser, shop):
+    figures = []
+    for path in ("/login", "/", "/sell", "/day"):
+        measured = page_bytes(browser, shop, path)
+        html_css = measured["html"] + measured["css"]
+        assert measured["encodings"].get("Document") == "gzip"
+        assert html_css <= BUDGET, f"{path}: {html_css} bytes of HTML+CSS"
+        figures.append(f"{path} html+css={html_css} B js={measured['js']} B")
+    print("\nBYTES per page (gzipped, on the wire): " + "; ".join(figures))
+
+
+def test_time_to_usable_sell_screen_on_slow_3g(browser, shop):
+    context, page = signed_in_context(browser, shop, service_workers="block")
+    try:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+        started = time.monotonic()
+        page.goto(shop["node"].url + "/sell", wait_until="domcontentloaded")
+        page.locator("main a, main button").first.wait_for(state="visible")
+        usable = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        wall = time.monotonic() - started
+        print(f"\nSLOW 3G time to a usable sell screen: {usable / 1000:.2f} s "
+              f"(navigation timing), {wall:.2f} s wall clock")
+        assert usable <= 3000
+    finally:
+        context.close()
+
+
+def test_pages_open_offline_from_the_cache_with_their_time(phone, shop):
+    page = phone
+    page.goto(shop["node"].url + "/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # the worker keeps the offline pages after sign-in; give it the moment it needs
+    page.wait_for_function("""async () => {
+        const names = await caches.keys();
+        const pages = names.find(n => n.startsWith('kissi-pages-'));
+        return pages && (await (await caches.open(pages)).keys()).length > 0 }""")
+    page.context.set_offline(True)
+    try:
+        page.goto(shop["node"].url + "/")
+        banner = page.locator("[data-offline-banner]")
+        banner.wait_for(state="visible")
+        assert re.search(r"\d\d:\d\d", banner.inner_text())
+        screenshot(page, "home-offline")
+    finally:
+        page.context.set_offline(False)
+
+
+def test_large_text_mode_without_javascript(browser, shop):
+    context, page = signed_in_context(browser, shop, java_script_enabled=False)
+    try:
+        before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        page.goto(shop["node"].url + "/language?next=/")
+        page.locator('button[data-prompt="nav.textsize"]').click()
+        page.wait_for_url(shop["node"].url + "/")
+        after = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert page.evaluate("document.documentElement.classList.contains('big')")
+        assert after >= before * 1.25
+        screenshot(page, "home-large-text")
+    finally:
+        context.close()
+
+
+def test_arabic_pages_are_right_to_left_and_mirrored(browser, shop):
+    context, page = signed_in_context(browser, shop, who="amina")
+    try:
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        home = page.locator('header a[data-prompt="nav.home"]').bounding_box()
+        language = page.locator('header a[data-prompt="nav.language"]').bounding_box()
+        assert home["x"] > language["x"]  # the home icon leads: on the right, right to left
+        tiles = page.locator(".tiles .tile")
+        if tiles.count() >= 2:
+            assert tiles.nth(0).bounding_box()["x"] > tiles.nth(1).bounding_box()["x"]
+        screenshot(page, "home-arabic")
+    finally:
+        context.close()

@@ -16,7 +16,7 @@ MIN_BYTES = 512
 
 
 def compress(response: Response) -> Response:
-    if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
+    if (response.status_code in (204, 206, 304) or "gzip" not in request.headers.get("Accept-Encoding", "")
             or "Content-Encoding" in response.headers
             or not (response.mimetype or "").startswith(TYPES)):
         return response
