@@ -82,6 +82,15 @@
     }).catch(function () {}).then(function () { busy = false; return count(); });
   }
 
+  function say(key) {  // the prompt's clip, from the clip manifest the worker keeps offline
+    var m = H.getAttribute('data-audio-manifest');
+    if (!m) return;
+    fetch(m, {credentials: 'same-origin'}).then(function (r) { return r.json(); }).then(function (d) {
+      var c = (d.clips || d)[key];
+      if (c && c.url) new Audio(c.url).play().catch(function () {});
+    }).catch(function () {});
+  }
+
   function render(res) {  // show the node's answer as the form post would have
     return res.text().then(function (html) {
       history.replaceState(null, '', res.url);
@@ -104,7 +113,7 @@
         buttons.forEach(function (b) { b.disabled = false; });
         f.reset();
         var note = show('[data-queued]', true);
-        if (note) note.focus();
+        if (note) { note.focus(); say('sync.queued'); }
         W.dispatchEvent(new CustomEvent('kissi:queued', {detail: item}));
       });
     });

@@ -71,6 +71,20 @@ self.addEventListener('fetch', function (e) {
     }, function () { return fromCache(req); }));
     return;
   }
+  if (/\/manifest\.json$/.test(url.pathname)) {  // a clip manifest: fresh, else the kept one
+    e.respondWith(fetch(req).then(function (res) {
+      if (res.ok) {
+        var copy = res.clone();
+        e.waitUntil(caches.open(AUDIO).then(function (c) { return c.put(req.url, copy); }));
+      }
+      return res;
+    }, function () {
+      return caches.open(AUDIO).then(function (c) { return c.match(req.url); }).then(function (hit) {
+        return hit || Response.error();
+      });
+    }));
+    return;
+  }
   var audio = /\.(opus|ogg|webm|mp3)$/.test(url.pathname);
   if (audio || url.pathname.indexOf(STATIC) === 0 || PRECACHE.indexOf(url.pathname) >= 0) {
     e.respondWith(caches.match(req, {ignoreSearch: !audio}).then(function (hit) {
