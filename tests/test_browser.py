@@ -298,3 +298,46 @@ def test_arabic_pages_are_right_to_left_and_mirrored(browser, shop):
         screenshot(page, "home-arabic")
     finally:
         context.close()
+
+
+FOCUSED_JS = """() => {
+  const el = document.activeElement, r = el.getBoundingClientRect();
+  return {tag: el.tagName, name: el.getAttribute('aria-label') || el.textContent.trim(),
+          prompt: el.dataset.prompt || null, x: r.left + window.scrollX, y: r.top + window.scrollY,
+          h: r.height, inMain: !!el.closest('main')};
+}"""
+
+
+def tab_through(page, stops: int) -> list[dict]:
+    seen = []
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(FOCUSED_JS))
+    return seen
+
+
+def assert_reading_order(stops: list[dict], rtl: bool = False) -> None:
+    """Each stop has a name and a prompt key, and the order reads top to bottom, then along."""
+    for stop in stops:
+        assert stop["name"], f"{stop} has no accessible name"
+        assert stop["prompt"], f"{stop} has no prompt key"
+    main = [s for s in stops if s["inMain"]]
+    for before, after in zip(main, main[1:]):
+        same_row = abs(before["y"] - after["y"]) < min(before["h"], after["h"]) / 2
+        if same_row:
+            assert (after["x"] < before["x"]) if rtl else (after["x"] > before["x"]), (before, after)
+        else:
+            assert after["y"] > before["y"], (before, after)
+
+
+def test_login_focus_order_follows_the_screen(browser, shop):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        page.goto(shop["node"].url + "/login")
+        stops = tab_through(page, 18)
+        assert_reading_order(stops)
+        prompts = [s["prompt"] for s in stops]
+        assert prompts.index("login.phone") < prompts.index("login.pin") < prompts.index("key.1")
+    finally:
+        context.close()
