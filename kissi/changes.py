@@ -35,6 +35,7 @@ SYNCED: dict[str, Synced] = {
     "users": Synced("record"),
     "products": Synced("record"),
     "customers": Synced("record"),
+    "voice_recordings": Synced("record"),
     "price_changes": Synced("fact"),
     "stock_movements": Synced("fact"),
     "sales": Synced("fact"),

@@ -16,3 +16,6 @@ def register(app: Flask) -> None:
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
     idempotency.init_app(app)  # needs g.user (auth) and the request transaction (database)
     pwa.init_app(app)
+    from . import voice
+
+    voice.init_app(app)

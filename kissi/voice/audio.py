@@ -1,0 +1,201 @@
+"""Audio in and out: decode anything to mono PCM, encode PCM to small Opus, join clips.
+
+Reusable by voice output (prompt clips, spoken amounts) and voice input (recognition
+needs 16 kHz mono int16). Everything goes through PyAV, so an upload's type is decided by
+probing its content, never by its name. A PyAV resampler is bound to the format, layout
+and rate of the first frame it sees; a stream whose frames change format midway (some
+browser recordings do) gets a fresh resampler per format, see :func:`decode`.
+
+No Flask here: callers get plain numpy arrays and bytes, or :class:`AudioError`.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from ..errors import Invalid
+
+SAMPLE_RATE = 16_000  # speech: recognition wants 16 kHz, Opus codes it well at 16 kbit/s
+OPUS_BITRATE = 16_000
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_UPLOAD_SECONDS = 15.0
+TARGET_RMS_DBFS = -20.0  # loudness every clip is brought to, so joined clips sound even
+PEAK_LIMIT = 0.89  # about -1 dBFS
+
+
+class AudioError(Invalid):
+    """An upload or a stored clip is not usable audio. The message is English source text."""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(code, message, "audio", **params)
+
+
+@dataclass(frozen=True)
+class Probe:
+    container: str  # what PyAV found, e.g. "ogg", "matroska,webm", "mp3", "wav"
+    codec: str
+    seconds: float
+
+
+def _open(data: bytes):
+    try:
+        return av.open(io.BytesIO(data), mode="r")
+    except (av.error.FFmpegError, ValueError, OSError):
+        raise AudioError("not_audio", "This file is not a sound recording.") from None
+
+
+def probe(data: bytes) -> Probe:
+    """What the bytes are, decided from their content. Raises :class:`AudioError`."""
+    if not data:
+        raise AudioError("not_audio", "This file is not a sound recording.")
+    with _open(data) as container:
+        if not container.streams.audio:
+            raise AudioError("not_audio", "This file is not a sound recording.")
+        stream = container.streams.audio[0]
+        seconds = 0.0
+        if stream.duration is not None and stream.time_base is not None:
+            seconds = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            seconds = container.duration / 1_000_000
+        return Probe(container.format.name, stream.codec_context.name, seconds)
+
+
+def decode(data: bytes, rate: int = SAMPLE_RATE, max_seconds: float | None = None) -> np.ndarray:
+    """Decode any audio PyAV reads to mono int16 PCM at ``rate`` Hz.
+
+    ``max_seconds`` stops decoding early (the caller gets an error, not a huge array) when
+    the sound is longer, whatever its header claims. Raises :class:`AudioError`.
+    """
+    chunks: list[np.ndarray] = []
+    resamplers: dict[tuple, av.AudioResampler] = {}
+    total = 0
+    limit = None if max_seconds is None else int(max_seconds * rate)
+    with _open(data) as container:
+        if not container.streams.audio:
+            raise AudioError("not_audio", "This file is not a sound recording.")
+        try:
+            for frame in container.decode(audio=0):
+                key = (frame.format.name, frame.layout.name, frame.sample_rate)
+                resampler = resamplers.get(key)
+                if resampler is None:
+                    resampler = resamplers[key] = av.AudioResampler("s16", "mono", rate)
+                for out in resampler.resample(frame):
+                    chunk = out.to_ndarray().reshape(-1)
+                    chunks.append(chunk)
+                    total += len(chunk)
+                if limit is not None and total > limit:
+                    raise AudioError("too_long", "The recording is longer than %(seconds)s seconds.",
+                                     seconds=int(max_seconds))
+            for resampler in resamplers.values():
+                for out in resampler.resample(None):
+                    chunks.append(out.to_ndarray().reshape(-1))
+        except av.error.FFmpegError:
+            raise AudioError("not_audio", "This file is not a sound recording.") from None
+    if not chunks:
+        raise AudioError("empty", "The recording is empty.")
+    pcm = np.concatenate(chunks).astype(np.int16, copy=False)
+    if limit is not None and len(pcm) > limit:
+        raise AudioError("too_long", "The recording is longer than %(seconds)s seconds.",
+                         seconds=int(max_seconds))
+    return pcm
+
+
+def seconds(pcm: np.ndarray, rate: int = SAMPLE_RATE) -> float:
+    return len(pcm) / rate
+
+
+def trim_silence(pcm: np.ndarray, rate: int = SAMPLE_RATE, threshold_dbfs: float = -45.0,
+                 keep_ms: int = 60) -> np.ndarray:
+    """Cut leading and trailing silence (keeping ``keep_ms``), so joined words flow."""
+    if len(pcm) == 0:
+        return pcm
+    level = 32768 * 10 ** (threshold_dbfs / 20)
+    loud = np.flatnonzero(np.abs(pcm.astype(np.int32)) > level)
+    if len(loud) == 0:
+        return pcm[:0]
+    keep = rate * keep_ms // 1000
+    return pcm[max(0, loud[0] - keep): loud[-1] + keep + 1]
+
+
+def normalize(pcm: np.ndarray, target_dbfs: float = TARGET_RMS_DBFS) -> np.ndarray:
+    """Bring speech to one loudness (RMS of the voiced part), without clipping peaks."""
+    if len(pcm) == 0:
+        return pcm
+    x = pcm.astype(np.float64) / 32768
+    frame = 320  # 20 ms at 16 kHz
+    n = len(x) // frame * frame
+    frames = x[:n].reshape(-1, frame) if n else x.reshape(1, -1)
+    energies = np.sqrt(np.mean(frames ** 2, axis=1))
+    voiced = energies[energies > max(energies.max() * 0.1, 1e-5)]
+    rms = float(np.sqrt(np.mean(voiced ** 2))) if len(voiced) else 0.0
+    if rms <= 1e-6:
+        return pcm
+    gain = 10 ** (target_dbfs / 20) / rms
+    peak = float(np.abs(x).max())
+    gain = min(gain, PEAK_LIMIT / peak if peak else gain)
+    return np.clip(np.round(x * gain * 32768), -32768, 32767).astype(np.int16)
+
+
+def encode_opus(pcm: np.ndarray, rate: int = SAMPLE_RATE, bitrate: int = OPUS_BITRATE,
+                container: str = "ogg") -> bytes:
+    """Mono int16 PCM to Opus in Ogg (``container='ogg'``) or WebM; deterministic bytes."""
+    if len(pcm) == 0:
+        raise AudioError("empty", "The recording is empty.")
+    out = io.BytesIO()
+    options = {"fflags": "+bitexact"}
+    with av.open(out, mode="w", format=container, options=options) as muxer:
+        stream = muxer.add_stream("libopus", rate=rate)
+        stream.bit_rate = bitrate
+        stream.layout = "mono"
+        stream.codec_context.options = {"application": "voip", "vbr": "on"}
+        step = rate // 50  # 20 ms frames
+        pts = 0
+        pcm = np.ascontiguousarray(pcm, dtype=np.int16)
+        for start in range(0, len(pcm), step * 50):
+            block = pcm[start:start + step * 50]
+            frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate = rate
+            frame.pts = pts
+            pts += len(block)
+            for packet in stream.encode(frame):
+                muxer.mux(packet)
+        for packet in stream.encode(None):
+            muxer.mux(packet)
+    return out.getvalue()
+
+
+def silence(ms: int, rate: int = SAMPLE_RATE) -> np.ndarray:
+    return np.zeros(rate * ms // 1000, dtype=np.int16)
+
+
+def join(parts: list[np.ndarray], gap_ms: int = 120, rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Concatenate PCM parts with a short pause between them (one utterance)."""
+    pieces: list[np.ndarray] = []
+    for i, part in enumerate(parts):
+        if i:
+            pieces.append(silence(gap_ms, rate))
+        pieces.append(part)
+    return np.concatenate(pieces) if pieces else silence(0, rate)
+
+
+def prepare_clip(pcm: np.ndarray) -> np.ndarray:
+    """What every stored clip goes through: silence trimmed, loudness normalized."""
+    trimmed = trim_silence(pcm)
+    if len(trimmed) == 0:
+        raise AudioError("silent", "Nothing was heard in the recording.")
+    return normalize(trimmed)
+
+
+def check_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES,
+                 max_seconds: float = MAX_UPLOAD_SECONDS) -> np.ndarray:
+    """Validate an uploaded recording by content and return its PCM (never the upload)."""
+    if len(data) > max_bytes:
+        raise AudioError("too_large", "The recording is larger than %(kb)s KB.", kb=max_bytes // 1024)
+    info = probe(data)
+    if info.seconds > max_seconds + 0.5:
+        raise AudioError("too_long", "The recording is longer than %(seconds)s seconds.",
+                         seconds=int(max_seconds))
+    return decode(data, max_seconds=max_seconds + 0.5)
