@@ -8,3 +8,5 @@ if(b.name=='cash')i.value=v=='0'?'':String((parseInt(t,10)||0)+(+v));
 else if(v=='<')i.value=t.slice(0,-1);else if(v=='c')i.value='';
 else if(!(i.maxLength>0&&t.length>=i.maxLength))i.value=t+v;
 i.dispatchEvent(new Event('input',{bubbles:true}))})})();
+document.addEventListener('keydown',function(e){var i=e.target,g;if(e.key!='Enter'||!i.classList||!i.classList.contains('kp-in')||!i.form)return;
+e.preventDefault();g=i.form.querySelector('.go');if(g)g.click()});

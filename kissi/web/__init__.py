@@ -6,13 +6,15 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import auth, compress, errors, health, idempotency, pages, pwa, ui
+    from . import (auth, compress, day, debts, errors, health, idempotency, myshop, pages, pwa,
+                   sell, stock, ui)
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
     auth.init_app(app)
     ui.init_app(app)
-    app.register_blueprint(pages.bp)
+    for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
+        app.register_blueprint(module.bp)
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
     idempotency.init_app(app)  # needs g.user (auth) and the request transaction (database)
     pwa.init_app(app)

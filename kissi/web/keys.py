@@ -16,10 +16,11 @@ MAX_AMOUNT = 100_000_000
 
 def keyed(form, name: str, maxlen: int = 9) -> tuple[str, bool]:
     """``(value, pressed)``: the field with the pressed key applied, and whether one was."""
-    value = "".join(ch for ch in str(form.get(name, "")) if ch.isdigit() or ch in ",.")
+    value = str(form.get(name, "")).strip()
     key = form.get("kp")
     if key is None:
-        return value, False
+        return value, False  # as typed: the domain says what is wrong with it
+    value = "".join(ch for ch in value if ch.isdigit() or ch in ",.")
     if key == "<":
         value = value[:-1]
     elif key == "c":

@@ -2,7 +2,8 @@
 
 Templates get ``page_scripts()`` (the small optional JS files that exist, in load order),
 ``error_text(err)`` (a domain error's translated message) and the F CFA ``cash_notes`` and
-``cash_coins`` the cash keypad draws.
+``cash_coins`` the cash keypad draws, ``product_icon(key)``, ``provider_icons`` and
+``unit_labels``.
 """
 from __future__ import annotations
 
@@ -10,13 +11,31 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from .. import products
 from ..errors import DomainError
 from . import keys
+
+# Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).
+PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop")
 
 # Optional progressive enhancement, each added by its own part when present:
 # keypads (here), offline shell (app.js), voice prompts (voice.js), voice input (mic.js).
 SCRIPTS = ("keys.js", "app.js", "voice.js", "mic.js")
+
+
+# Mobile money providers as the trader knows them: their colour, or Wave's penguin.
+PROVIDER_ICONS = {"orange": "🟠", "mtn": "🟡", "moov": "🔵", "wave": "🐧"}
+UNIT_LABELS = {
+    "piece": _l("piece"), "kg": _l("kg"), "litre": _l("litre"), "metre": _l("metre"),
+    "heap": _l("heap"), "bag": _l("bag"), "box": _l("box"), "bottle": _l("bottle"),
+    "packet": _l("packet"), "bunch": _l("bunch"), "bowl": _l("bowl"), "dozen": _l("dozen"),
+}
+
+
+def product_icon(key: str | None) -> str:
+    return products.ICONS.get(key or "", "📦")
 
 
 def error_text(err: DomainError | None) -> str:
@@ -28,4 +47,5 @@ def init_app(app: Flask) -> None:
     present = tuple(name for name in SCRIPTS if (static / name).is_file())
     app.jinja_env.globals.update(
         page_scripts=lambda: present, error_text=error_text,
-        cash_notes=keys.NOTES, cash_coins=keys.COINS)
+        cash_notes=keys.NOTES, cash_coins=keys.COINS, product_icon=product_icon, product_icons=products.ICONS,
+        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS)
