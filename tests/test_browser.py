@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from browser_helpers import (CHROMIUM, FLAGS, PHONE, SLOW_3G, Meter, Node, launch, screenshot)
+from browser_helpers import (CHROMIUM, FLAGS, PHONE, SLOW_3G, Meter, Node, kissi, launch,
+                             screenshot)
 from kissi import changes, credit, db as store, members, products, sales, stock
 
 pytestmark = pytest.mark.browser
@@ -57,6 +58,7 @@ def seed(instance) -> dict:
 def shop(tmp_path_factory):
     instance = tmp_path_factory.mktemp("node")
     data = seed(instance)
+    kissi(instance, "voice", "build", "--lang", "fr", "--offline")  # eSpeak NG clips, no network
     node = Node(instance).start()
     yield {**data, "node": node, "instance": instance}
     node.stop()
@@ -341,3 +343,108 @@ def test_login_focus_order_follows_the_screen(browser, shop):
         assert prompts.index("login.phone") < prompts.index("login.pin") < prompts.index("key.1")
     finally:
         context.close()
+
+
+def sales_of(shop) -> list[tuple]:
+    db = db_of(shop)
+    try:
+        return db.execute(
+            "select l.product_id, l.qty, s.cash from sales s join sale_lines l on l.sale_id = s.id"
+            " where s.shop_id = ? order by s.id", [shop["awa"]["shop_id"]]).fetchall()
+    finally:
+        db.conn.close()
+
+
+def outbox(page) -> int:
+    return int(page.evaluate("document.documentElement.getAttribute('data-outbox-n') || 0"))
+
+
+def sell(page, shop, product: dict, qty: str = "") -> None:
+    """From the sell grid: tap the product, tap the quantity on the keypad, tap cash."""
+    page.goto(shop["node"].url + "/sell/")
+    page.locator(f'a.pick[aria-label="{product["name"]}"]').tap()
+    page.wait_for_url(f"**/sell/{product['id']}")
+    if qty:
+        tap_digits(page, qty, '.kp[data-for="qty"]')
+    page.locator('button[data-prompt="sale.pay_cash"]').tap()
+
+
+def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, shop):
+    page, node = phone, shop["node"]
+    audio = []
+    page.on("request", lambda r: audio.append(r.url) if "/voice/" in r.url else None)
+    soap, oil, rice = shop["products"][:3]
+    before = sales_of(shop)
+
+    # online: three taps, confirmation seen and heard
+    page.goto(node.url + "/sell/")
+    screenshot(page, "sell")
+    page.locator(f'a.pick[aria-label="{soap["name"]}"]').tap()
+    tap_digits(page, "2", '.kp[data-for="qty"]')
+    screenshot(page, "sell-item")
+    page.locator('button[data-prompt="sale.pay_cash"]').tap()
+    done = page.locator('main [data-prompt="sale.done"]')
+    done.wait_for(state="visible")
+    screenshot(page, "sold")
+    assert sales_of(shop)[len(before):] == [(soap["id"], 2000, 500)]
+    manifest = page.evaluate("fetch('/voice/fr/manifest.json').then(r => r.json())")["clips"]
+    if page.locator("[data-say]").count():
+        page.wait_for_function("performance.getEntriesByType('resource')"
+                               ".some(e => e.name.includes('/voice/say/'))")
+    elif "sale.done" in manifest:
+        done.tap()
+        page.wait_for_function("performance.getEntriesByType('resource')"
+                               ".some(e => e.name.includes('/voice/clip/'))")
+    assert any("/voice/fr/manifest.json" in url for url in audio)  # the page's clips, listed
+
+    # the browser goes offline: the sell grid comes from the phone, the sale waits there
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    try:
+        sell(page, shop, oil)
+        page.locator("[data-queued]").wait_for(state="visible")
+        assert page.locator("[data-offline-banner]").is_visible()
+        screenshot(page, "sale-waiting-offline")
+        assert outbox(page) == 1
+        assert len(sales_of(shop)) == len(before) + 1
+    finally:
+        page.context.set_offline(False)
+
+    # back online but the node restarts: the next sale waits too
+    node.stop()
+    sell(page, shop, rice, qty="3")
+    page.locator("[data-queued]").wait_for(state="visible")
+    page.wait_for_function("document.documentElement.getAttribute('data-outbox-n') === '2'")
+    assert page.locator("[data-outbox]").inner_text().strip().endswith("2")
+
+    # the node is back, but its first answer is lost on the way: the phone sends again
+    node.start()
+    lost = []
+
+    def lose_answer(route):
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # the node records the sale...
+            lost.append(route.request.headers.get("idempotency-key"))
+            return route.abort()  # ...and the phone never hears back
+        return route.continue_()
+
+    page.context.route("**/sell/*", lose_answer)
+    page.goto(node.url + "/sell/")  # a page load sends what waits
+    for _ in range(100):
+        if lost:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)
+    assert outbox(page) == 2  # the first answer was lost: both still wait on the phone
+    page.context.unroute("**/sell/*")
+    page.reload()
+    page.wait_for_function("document.documentElement.getAttribute('data-outbox-n') === '0'")
+    assert lost and lost[0]
+    assert sales_of(shop)[len(before):] == [(soap["id"], 2000, 500), (oil["id"], 1000, 1500),
+                                            (rice["id"], 3000, 1800)]
+    db = db_of(shop)
+    try:
+        keys = [r[0] for r in db.execute("select key from page_idempotency")]
+    finally:
+        db.conn.close()
+    assert lost[0] in keys

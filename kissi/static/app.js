@@ -1,7 +1,8 @@
 /* kissi: progressive enhancement, no framework. Every page works without this file.
-   - registers the service worker (offline shell) and asks it to keep the offline pages
-     and the clips of the page's language;
-   - offline queue: a form marked data-queue whose post cannot reach the node is kept in
+   - registers the service worker (offline shell) and asks it to keep the offline pages,
+     the pages linked from [data-offline-links] and the clips of the page's language;
+   - offline queue: a form marked data-queue (but not its data-step buttons, which only
+     ask the node the next question) whose post cannot reach the node is kept in
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
      load, "online" event, every 20 s) with the same key, so it lands exactly once;
    - says "offline, as of HH:MM" on a page the service worker served from its cache. */
@@ -99,11 +100,12 @@
   }
 
   D.addEventListener('submit', function (e) {
-    var f = e.target;
+    var f = e.target, by = e.submitter;
     if (!f.hasAttribute('data-queue') || e.defaultPrevented) return;
+    if (by && by.hasAttribute('data-step')) return;  // asks the next question: a plain post
     e.preventDefault();
     var data;
-    try { data = new FormData(f, e.submitter); } catch (x) { data = new FormData(f); }
+    try { data = new FormData(f, by); } catch (x) { data = new FormData(f); }
     var item = {key: uuid(), url: f.action, body: new URLSearchParams(data).toString(), at: Date.now()};
     var buttons = f.querySelectorAll('button');
     buttons.forEach(function (b) { b.disabled = true; });
@@ -139,7 +141,10 @@
   if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
     sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
       if (!at && H.hasAttribute('data-user')) {
-        r.active.postMessage({type: 'warm', audio: H.getAttribute('data-audio-manifest')});
+        var keep = [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
+          return a.href;  // the next step of each (the sell grid's products), for offline sales
+        });
+        r.active.postMessage({type: 'warm', audio: H.getAttribute('data-audio-manifest'), keep: keep});
       }
     }).catch(function () {});
   }

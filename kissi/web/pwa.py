@@ -21,7 +21,7 @@ from ..i18n import current_language
 bp = Blueprint("pwa", __name__)
 
 # Pages a trader needs when the node is unreachable; cached when fetched (network first).
-OFFLINE_PAGES = ("/", "/sell", "/day")
+OFFLINE_PAGES = ("/", "/sell/", "/day/")
 # Static files the shell precaches (small ones only: audio has its own cache).
 PRECACHE_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
 PRECACHE_MAX_BYTES = 64 * 1024

@@ -9,7 +9,7 @@ var SHELL = 'kissi-shell-' + V, PAGES = 'kissi-pages-' + V, AUDIO = 'kissi-audio
 var PRECACHE = {{ precache|tojson }};
 var OFFLINE_PAGES = {{ pages|tojson }};
 var STATIC = {{ static|tojson }};
-var MAX_PAGES = 40;
+var MAX_PAGES = 80;
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(PRECACHE); })
@@ -110,18 +110,40 @@ function urlsIn(data, out) {
   return out;
 }
 
+function linksToKeep(html) {
+  // The hrefs inside a <nav data-offline-links> (the sell grid's products).
+  var part = html.split('data-offline-links')[1];
+  if (!part) return [];
+  var out = [], re = /href="([^"]+)"/g, m;
+  part = part.split('</nav>')[0];
+  while ((m = re.exec(part))) out.push(m[1].replace(/&amp;/g, '&'));
+  return out;
+}
+
+function keepMissing(c, urls, refresh) {
+  // Fetch (signed in) the pages the phone does not have yet; returns the links they name.
+  return Promise.all(urls.map(function (p) {
+    var u = new URL(p, self.location).href;
+    return c.match(u).then(function (hit) {
+      if (hit && !refresh) return hit.text().then(linksToKeep);
+      var req = new Request(u, {credentials: 'same-origin'});
+      return fetch(req).then(function (res) {
+        return Promise.resolve(keepPage(req, res)).then(function () {
+          return res.ok && !res.redirected ? res.clone().text().then(linksToKeep) : [];
+        });
+      }, function () { return []; });
+    });
+  })).then(function (lists) { return [].concat.apply([], lists); });
+}
+
 function warm(msg) {
   var jobs = [];
-  // The offline pages the phone does not have yet (signed-in fetches; redirects are not kept).
+  // The offline pages, then the pages they (or the current page) ask to keep, such as each
+  // product's sell step: what the phone does not have yet, fetched signed in.
   jobs.push(caches.open(PAGES).then(function (c) {
-    return Promise.all(OFFLINE_PAGES.map(function (p) {
-      var u = new URL(p, self.location).href;
-      return c.match(u).then(function (hit) {
-        if (hit && !msg.refresh) return;
-        var req = new Request(u, {credentials: 'same-origin'});
-        return fetch(req).then(function (res) { return keepPage(req, res); }, function () {});
-      });
-    }));
+    return keepMissing(c, OFFLINE_PAGES, msg.refresh).then(function (links) {
+      return keepMissing(c, links.concat(msg.keep || []), false);
+    });
   }));
   if (msg.audio) {
     jobs.push(fetch(msg.audio, {credentials: 'same-origin'}).then(function (res) {
