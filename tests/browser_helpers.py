@@ -80,7 +80,7 @@ def launch(playwright):
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), scale="css")  # 360x640: small files
     return path
 
 
