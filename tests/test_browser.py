@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from browser_helpers import (CHROMIUM, FLAGS, PHONE, SLOW_3G, Meter, Node, kissi, launch,
-                             screenshot)
+from browser_helpers import CHROMIUM, FLAGS, PHONE, SLOW_3G, Meter, Node, launch, screenshot
 from kissi import changes, credit, db as store, members, products, sales, stock
+from kissi.voice import clips, espeak
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -47,6 +47,10 @@ def seed(instance) -> dict:
     for i in range(12):
         product = made[i % 6]
         sales.record_sale(db, awa["shop_id"], [{"product_id": product["id"], "qty": 1000}])
+    files = clips.ClipFiles(instance / "audio")  # real eSpeak NG clips for the prompts we hear
+    for key, text in (("sale.done", "Vendu !"), ("sync.queued", "Gardé sur ce téléphone.")):
+        clips.save_machine_clip(db, files, "fr", clips.prompt_key(key), "espeak",
+                                espeak.synthesize(text, "fr"))
     customer = credit.create_customer(db, awa["shop_id"], name="Mariam")
     sales.record_sale(db, awa["shop_id"], [{"product_id": made[1]["id"], "qty": 2000}],
                       credit=3000, customer_id=customer["id"])
@@ -58,7 +62,6 @@ def seed(instance) -> dict:
 def shop(tmp_path_factory):
     instance = tmp_path_factory.mktemp("node")
     data = seed(instance)
-    kissi(instance, "voice", "build", "--lang", "fr", "--offline")  # eSpeak NG clips, no network
     node = Node(instance).start()
     yield {**data, "node": node, "instance": instance}
     node.stop()
@@ -302,8 +305,8 @@ def test_arabic_pages_are_right_to_left_and_mirrored(browser, shop):
         language = page.locator('header a[data-prompt="nav.language"]').bounding_box()
         assert home["x"] > language["x"]  # the home icon leads: on the right, right to left
         tiles = page.locator(".tiles .tile")
-        if tiles.count() >= 2:
-            assert tiles.nth(0).bounding_box()["x"] > tiles.nth(1).bounding_box()["x"]
+        assert tiles.count() >= 2
+        assert tiles.nth(0).bounding_box()["x"] > tiles.nth(1).bounding_box()["x"]
         screenshot(page, "home-arabic")
     finally:
         context.close()
@@ -395,14 +398,18 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
     screenshot(page, "sold")
     assert sales_of(shop)[len(before):] == [(soap["id"], 2000, 500)]
     manifest = page.evaluate("fetch('/voice/fr/manifest.json').then(r => r.json())")["clips"]
-    if page.locator("[data-say]").count():
+    assert any("/voice/fr/manifest.json" in url for url in audio)  # the page's clips, listed
+    if page.locator("main [data-say]").count():  # the spoken confirmation, autoplayed
         page.wait_for_function("performance.getEntriesByType('resource')"
                                ".some(e => e.name.includes('/voice/say/'))")
-    elif "sale.done" in manifest:
+        heard = "spoken sentence"
+    else:  # the confirmation's prompt clip, played on a tap
+        assert "sale.done" in manifest, "no clip for the confirmation prompt"
         done.tap()
         page.wait_for_function("performance.getEntriesByType('resource')"
                                ".some(e => e.name.includes('/voice/clip/'))")
-    assert any("/voice/fr/manifest.json" in url for url in audio)  # the page's clips, listed
+        heard = "prompt clip"
+    print(f"\nconfirmation audio requested: {heard}")
 
     # the browser goes offline: the sell grid comes from the phone, the sale waits there
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -411,6 +418,9 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
         sell(page, shop, oil)
         page.locator("[data-queued]").wait_for(state="visible")
         assert page.locator("[data-offline-banner]").is_visible()
+        queued_clip = manifest["sync.queued"]["url"]  # heard offline: the worker kept it
+        page.wait_for_function("url => performance.getEntriesByType('resource')"
+                               ".some(e => e.name.endsWith(url))", arg=queued_clip)
         screenshot(page, "sale-waiting-offline")
         assert outbox(page) == 1
         assert len(sales_of(shop)) == len(before) + 1
@@ -455,3 +465,43 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
     finally:
         db.conn.close()
     assert lost[0] in keys
+
+
+def test_main_screens_contrast_and_sell_screen_focus_order(browser, shop):
+    context, page = signed_in_context(browser, shop)
+    try:
+        checked = {}
+        for path in ("/", "/sell/", f"/sell/{shop['products'][0]['id']}", "/day/", "/stock/",
+                     "/debts/"):
+            page.goto(shop["node"].url + path)
+            checked[path] = check_contrast(page)
+        assert all(checked.values()), checked
+        page.goto(shop["node"].url + f"/sell/{shop['products'][0]['id']}")
+        stops = tab_through(page, 12)
+        assert_reading_order(stops)
+        prompts = [s["prompt"] for s in stops if s["inMain"]]
+        # the payment choices are where they show (above the keypad, in view without a
+        # scroll), then the quantity and its keys
+        assert prompts.index("sale.pay_cash") < prompts.index("sale.qty") < prompts.index("key.1")
+        screenshot(page, "sell-item-keyboard")
+        page.goto(shop["node"].url + "/day/")
+        screenshot(page, "day")
+    finally:
+        context.close()
+
+
+def test_a_sale_by_taps_without_javascript(browser, shop):
+    """The forms are plain posts: no script, no queue, the sale still lands once."""
+    context, page = signed_in_context(browser, shop, java_script_enabled=False)
+    try:
+        before = len(sales_of(shop))
+        tomato = shop["products"][5]
+        page.goto(shop["node"].url + "/sell/")
+        page.locator(f'a.pick[aria-label="{tomato["name"]}"]').tap()
+        tap_digits(page, "4", '.kp[data-for="qty"]', js=False)
+        with page.expect_navigation():
+            page.locator('button[data-prompt="sale.pay_cash"]').tap()
+        page.locator('main [data-prompt="sale.done"]').wait_for(state="visible")
+        assert sales_of(shop)[before:] == [(tomato["id"], 4000, 1200)]
+    finally:
+        context.close()
