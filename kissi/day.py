@@ -1,8 +1,9 @@
 """The trader's day and month: totals, payment split, cash in the box, best products.
 
-Voided sales are left out of every figure (whatever day they were voided). Each summary
-reads covering indexes only (migration 0010), so it stays fast on a shop with hundreds of
-thousands of sales.
+Voided sales are left out of every figure (whatever day they were voided). Sale totals
+read a covering index of ``sales``; products sold per day come from ``product_days``, a
+local cache kept by triggers on the fact tables (migration 0010). Both keep a summary
+fast on a shop with hundreds of thousands of sales.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from . import ledger, stock
+from .db import transaction
 from .errors import Invalid
 
 _NOT_VOIDED = "not exists (select 1 from sale_voids v where v.id = s.id)"
@@ -26,12 +28,23 @@ def _check_day(value, field="day") -> str:
 
 def _top_products(db, shop_id, start, end, limit):
     rows = db.execute(
-        "select l.product_id, p.name, p.icon, p.unit, sum(l.qty), sum(l.amount)"
-        " from sales s join sale_lines l on l.sale_id = s.id join products p on p.id = l.product_id"
-        f" where s.shop_id = ? and s.day between ? and ? and {_NOT_VOIDED}"
-        " group by l.product_id order by sum(l.amount) desc, p.name limit ?",
+        "select t.product_id, p.name, p.icon, p.unit, t.qty, t.amount from ("
+        " select product_id, sum(qty) as qty, sum(amount) as amount from product_days"
+        " where shop_id = ? and day between ? and ? group by product_id having sum(qty) > 0"
+        ") t join products p on p.id = t.product_id order by t.amount desc, p.name limit ?",
         [shop_id, start, end, limit]).fetchall()
     return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r)) for r in rows]
+
+
+def rebuild_product_days(db: sqlite_utils.Database) -> None:
+    """Recompute the ``product_days`` cache from the facts (repair tool; local table)."""
+    with transaction(db):
+        db.execute("delete from product_days")
+        db.execute(
+            "insert into product_days (shop_id, day, product_id, qty, amount)"
+            " select s.shop_id, s.day, l.product_id, sum(l.qty), sum(l.amount)"
+            " from sales s join sale_lines l on l.sale_id = s.id"
+            f" where {_NOT_VOIDED} group by s.shop_id, s.day, l.product_id")
 
 
 def _repayments(db, shop_id, start, end) -> dict:
@@ -48,13 +61,19 @@ def _repayments(db, shop_id, start, end) -> dict:
     return {"total": cash + mobile, "cash": cash, "mobile": mobile, "count": count}
 
 
-def _totals(db, shop_id, start, end) -> dict:
-    row = db.execute(
-        "select count(*), coalesce(sum(total), 0), coalesce(sum(cash), 0), coalesce(sum(mobile), 0),"
-        " coalesce(sum(credit), 0), coalesce(sum(discount), 0) from sales s"
-        f" where s.shop_id = ? and s.day between ? and ? and {_NOT_VOIDED}",
-        [shop_id, start, end]).fetchone()
-    return dict(zip(("count", "total", "cash", "mobile", "credit", "discount"), row))
+_SUMS = ("count", "total", "cash", "mobile", "credit", "discount")
+
+
+def _per_day(db, shop_id, start, end) -> dict[str, dict]:
+    """``{day: {count, total, cash, mobile, credit, discount}}`` for days with sales."""
+    return {r[0]: dict(zip(_SUMS, r[1:])) for r in db.execute(
+        "select s.day, count(*), sum(s.total), sum(s.cash), sum(s.mobile), sum(s.credit),"
+        f" sum(s.discount) from sales s where s.shop_id = ? and s.day between ? and ? and {_NOT_VOIDED}"
+        " group by s.day", [shop_id, start, end])}
+
+
+def _add(per_day) -> dict:
+    return {k: sum(d[k] for d in per_day.values()) for k in _SUMS}
 
 
 def day_summary(db: sqlite_utils.Database, shop_id: str, day: str | None = None, *,
@@ -63,7 +82,7 @@ def day_summary(db: sqlite_utils.Database, shop_id: str, day: str | None = None,
     (cash sales + cash repayments), top products, stock alerts, debts collected."""
     ledger.shop(db, shop_id)
     day = _check_day(day) if day else ledger.today(db, shop_id)
-    totals = _totals(db, shop_id, day, day)
+    totals = _add(_per_day(db, shop_id, day, day))
     repaid = _repayments(db, shop_id, day, day)
     mobile_by_provider = dict(db.execute(
         "select mobile_provider, sum(mobile) from sales s where s.shop_id = ? and s.day = ?"
@@ -91,18 +110,15 @@ def period_summary(db: sqlite_utils.Database, shop_id: str, start: str, end: str
         raise Invalid("bad_period", "The end is before the start", "end")
     if (last - first).days >= MAX_PERIOD_DAYS:
         raise Invalid("period_too_long", "Choose at most a year", "end")
-    per_day = {d: (count, total) for d, count, total in db.execute(
-        "select s.day, count(*), sum(s.total) from sales s"
-        f" where s.shop_id = ? and s.day between ? and ? and {_NOT_VOIDED} group by s.day",
-        [shop_id, start, end])}
+    per_day = _per_day(db, shop_id, start, end)
     days = []
     for i in range((last - first).days + 1):
         d = (first + timedelta(days=i)).isoformat()
-        count, total = per_day.get(d, (0, 0))
-        days.append({"day": d, "count": count, "total": total})
+        found = per_day.get(d, {})
+        days.append({"day": d, "count": found.get("count", 0), "total": found.get("total", 0)})
     best_days = sorted((d for d in days if d["count"]), key=lambda d: (-d["total"], d["day"]))[:3]
     return {
-        "start": start, "end": end, **_totals(db, shop_id, start, end),
+        "start": start, "end": end, **_add(per_day),
         "debts_collected": _repayments(db, shop_id, start, end),
         "days": days, "best_days": best_days,
         "best_products": _top_products(db, shop_id, start, end, top),

@@ -2,8 +2,9 @@
 
 The domain never imports Flask; the web layer turns these into
 ``{"error": {"code", "message", "field"}}`` (4xx) or a page with an icon and an audio
-prompt key (``error.<code>``). Messages are marked for translation with ``lazy_gettext``
-at the web layer (see :mod:`kissi.web.errors`); here they stay plain English source text.
+prompt key (``error.<code>``). Messages stay plain English source text here and are translated by
+the web layer (:mod:`kissi.web.errors`); ``./dev.sh i18n`` extracts them from the second
+argument of these classes' constructors.
 """
 
 
@@ -30,12 +31,16 @@ class Invalid(DomainError):
 
 
 class NotFound(DomainError):
-    """Also raised for rows outside the caller's scope: another shop's id is 'not found'."""
+    """Also raised for rows outside the caller's scope: another shop's id is 'not found'.
+
+    The message does not say which kind of row, so that it has one translation; ``what``
+    stays in ``params`` for logs and tests.
+    """
 
     status = 404
 
     def __init__(self, what: str, field: str | None = None):
-        super().__init__("not_found", f"{what} not found", field, what=what)
+        super().__init__("not_found", "This was not found.", field, what=what)
 
 
 class Forbidden(DomainError):

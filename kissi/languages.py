@@ -32,7 +32,7 @@ LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("fr", "Français", "fr_CI"),
-        Language("en", "English", "en", ("fr",)),
+        Language("en", "English", "en"),  # source strings are English: no fallback
         Language("ar", "العربية", "ar_DZ", ("fr",), rtl=True),
         Language("wo", "Wolof", "fr_SN", ("fr",), money_unit=5),
         Language("bm", "Bamanankan", "fr_ML", ("fr",), money_unit=5),

@@ -245,3 +245,8 @@ PROMPTS.update({
     "error.request_entity_too_large": _l("What you sent is too big"),
     "error.bad_request": _l("Something was wrong in what you sent"),
 })
+PROMPTS.update({
+    "sale.add": _l("Add to the basket and choose another product"),
+    "sale.basket": _l("Pay for everything in the basket"),
+    "sale.remove": _l("Take it out of the basket"),
+})

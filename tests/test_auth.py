@@ -138,3 +138,16 @@ def test_user_add_and_unlock_commands(app, db):
     assert runner.invoke(args=["user", "unlock", "--phone", "0701020304"]).exit_code == 0
     for command in (["user", "--help"], ["user", "add", "--help"], ["user", "unlock", "--help"]):
         assert runner.invoke(args=command).exit_code == 0
+
+
+def test_large_text_mode_is_a_switch_kept_in_the_session(trader_client):
+    assert 'class="big"' not in trader_client.get("/").get_data(as_text=True)
+    assert trader_client.post("/textsize?next=/help").headers["Location"] == "/help"
+    assert 'class="big"' in trader_client.get("/").get_data(as_text=True)
+
+
+def test_every_page_has_home_language_and_speaker(trader_client):
+    page = trader_client.get("/help").get_data(as_text=True)
+    for prompt in ('data-prompt="nav.home"', 'data-prompt="nav.language"', 'class="ic say"'):
+        assert prompt in page
+    assert 'src="/static/keys.js"' in page

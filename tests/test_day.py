@@ -65,3 +65,14 @@ def test_day_follows_the_shops_timezone(db, shop, soap):
     sale = sales.record_sale(db, shop["id"], [{"product_id": soap["id"], "qty": 1000}],
                              at="2026-05-04T23:30:00.000Z")
     assert sale["day"] == "2026-05-05"
+
+
+def test_product_days_cache_rebuilds_to_the_same_figures(db, shop, soap, rice):
+    sales.record_sale(db, shop["id"], [{"product_id": soap["id"], "qty": 2000}], at=_at(D1))
+    gone = sales.record_sale(db, shop["id"], [{"product_id": rice["id"], "qty": 3000}], at=_at(D1))
+    sales.void_sale(db, shop["id"], gone["id"], "erreur", at=_at(D2))
+    before = day.day_summary(db, shop["id"], D1)["top_products"]
+    db.execute("delete from product_days")
+    day.rebuild_product_days(db)
+    assert day.day_summary(db, shop["id"], D1)["top_products"] == before
+    assert [(p["name"], p["qty"]) for p in before] == [("Savon", 2000)]

@@ -1,5 +1,5 @@
-"""Property: whatever the trader does, stock and balances equal what the facts say, and a
-refused operation leaves no row behind (every table and the change log)."""
+"""Property: whatever the trader does, stock, balances and sales per product equal what the
+facts say, and a refused operation leaves no row behind (every table and the change log)."""
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from factories import make_customer, make_product, make_shop, table_counts
@@ -86,6 +86,12 @@ def test_stock_and_balances_always_equal_the_facts(steps):
                 [cid]).fetchall()
             expected = sum(a if k == "credit" else -a for k, a in entries)
             assert credit.customer_balance(db, shop_id, cid) == expected
+        cached = db.execute("select product_id, sum(qty), sum(amount) from product_days"
+                            " group by product_id having sum(qty) > 0 order by 1").fetchall()
+        facts = db.execute(
+            "select l.product_id, sum(l.qty), sum(l.amount) from sale_lines l where l.sale_id not in"
+            " (select id from sale_voids) group by l.product_id order by 1").fetchall()
+        assert cached == facts
         # every synced row written has its change-log entry
         for table, spec in changes.SYNCED.items():
             rows = db.execute(f"select count(*) from [{table}]").fetchone()[0]

@@ -176,12 +176,16 @@ def _every_page(app, client, ids) -> dict:
     pages = dict(_page_urls(app, ids))
     assert {"pages.home", "sell.products", "sell.item", "stock.move", "debts.repay", "day.today",
             "day.month", "myshop.edit", "auth.language"} <= set(pages)
-    bodies = {name: client.get(url) for name, url in pages.items()}
+    bodies = {name: client.get(url) for name, url in pages.items() if name != "sell.basket"}
     # the payment steps are pages too, reached by posting the previous step
     for pay in ("mobile", "credit", "mixed"):
         bodies[f"sell.{pay}"] = client.post(f"/sell/{ids['soap']}", data={"pay": pay})
     bodies["stock.loss"] = client.get(f"/stock/{ids['soap']}/loss")
     bodies["error"] = client.get("/sell/no-such-product")
+    for product in ("soap", "rice", "oil"):
+        client.post(f"/sell/{ids[product]}", data={"pay": "basket"})
+    bodies["sell.basket"] = client.get(pages["sell.basket"])
+    bodies["sell.basket_mixed"] = client.post(pages["sell.basket"], data={"pay": "mixed"})
     return bodies
 
 
@@ -201,3 +205,20 @@ def test_every_page_fits_in_14_kb_gzipped_with_its_css(app, awa, shop_ids):
         assert answer.status_code == 200, name
         size = len(gzip.compress(answer.data)) + len(css)
         assert size <= BUDGET, f"{name}: {size} bytes"
+
+
+def test_basket_of_several_products_paid_at_once(awa, db, trader, shop_ids):
+    awa.post(f"/sell/{shop_ids['soap']}", data={"qty": "2", "pay": "basket"})
+    item = awa.get(f"/sell/{shop_ids['rice']}").get_data(as_text=True)
+    assert 'value="cash"' not in item and 'data-prompt="sale.add"' in item  # basket open: add only
+    awa.post(f"/sell/{shop_ids['rice']}", data={"qty": "1,5", "pay": "basket"})
+    awa.post(f"/sell/{shop_ids['oil']}", data={"qty": "1", "pay": "basket"})
+    assert 'data-prompt="sale.basket"' in awa.get("/sell/").get_data(as_text=True)
+    assert awa.post("/sell/basket", data={"remove": "2"}).status_code == 302
+    page = awa.get("/sell/basket").get_data(as_text=True)
+    assert "1\u202f400\u00a0F\u00a0CFA" in page or "1 400" in page  # 500 + 900
+    done = awa.post("/sell/basket", data={"pay": "cash"})
+    sale_id = done.headers["Location"].rsplit("/", 1)[1]
+    assert db.execute("select count(*), sum(amount) from sale_lines where sale_id = ?",
+                      [sale_id]).fetchone() == (2, 1400)
+    assert awa.get("/sell/basket").status_code == 302  # emptied once paid

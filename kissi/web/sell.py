@@ -5,10 +5,11 @@ money adds the provider's icon; credit adds the customer (or a new one); a mixed
 takes the cash paid now on the cash keypad and puts the rest on the customer's debt.
 Every step is one form posting to the same URL; the state so far rides in hidden fields,
 so the pages work without JavaScript and nothing is written before the last tap.
+A basket (in the session) gathers several products into one sale, paid the same way.
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from .. import credit, ledger, products, sales
 from ..errors import DomainError, Invalid
@@ -19,7 +20,6 @@ from .keys import cash_keyed, keyed
 bp = Blueprint("sell", __name__, url_prefix="/sell")
 
 PAYMENTS = ("cash", "mobile", "credit", "mixed")
-VOID_REASONS = ("mistake", "returned")
 
 
 def _customer(db, customer_id):
@@ -29,11 +29,19 @@ def _customer(db, customer_id):
 @bp.get("/", endpoint="products")
 @shop_required
 def grid():
-    """The first tap: her products as photos or icons, with their price."""
+    """The first tap: her products as photos or icons, with their price (and the basket)."""
     db = get_db()
     customer = _customer(db, request.args.get("customer"))
-    return render_template("sell_products.html", customer=customer,
+    lines = _basket_lines(db)
+    return render_template("sell_products.html", customer=customer, basket=lines,
+                           basket_total=sum(line["amount"] for line in lines),
                            products=products.list_products(db, g.shop_id))
+
+
+def _state(db, action: str) -> dict:
+    return {"customer": _customer(db, request.values.get("customer")), "action": action,
+            "qty": "", "pay": request.form.get("pay"), "now": "", "stage": "qty",
+            "basket": session.get("basket", [])}
 
 
 @bp.route("/<product_id>", methods=["GET", "POST"])
@@ -42,27 +50,80 @@ def item(product_id):
     """Quantity and payment for one product; each POST either asks more or records."""
     db = get_db()
     product = products.sellable_product(db, g.shop_id, product_id)
-    form = request.form
-    state = {"product": product, "customer": _customer(db, request.values.get("customer")),
-             "qty": "", "pay": form.get("pay"), "now": "", "stage": "qty"}
+    state = {**_state(db, url_for("sell.item", product_id=product_id)), "product": product}
     if request.method == "GET":
         return _page(state)
-    state["qty"], pressed = keyed(form, "qty", maxlen=7)
-    state["now"], cash_pressed = cash_keyed(form, "now")
+    state["qty"], pressed = keyed(request.form, "qty", maxlen=7)
     try:
+        if pressed:
+            return _page(state)
         qty = products.parse_qty(state["qty"] or "1", product["unit"])
+        if state["pay"] == "basket":
+            return _add_to_basket(product, qty, state["customer"])
         state["total"] = sales.line_amount(product["price"], qty)
-        if pressed or cash_pressed or state["pay"] not in PAYMENTS:
-            state["stage"] = "mixed" if cash_pressed else "qty"
-            return _page(state)
-        stage = _missing(form, state)
-        if stage:
-            state["stage"] = stage
-            return _page(state)
-        sale = _record(db, product, qty, form, state)
+        return _checkout(db, [{"product_id": product["id"], "qty": qty}], state)
     except DomainError as err:
         state["stage"] = _stage_of(err, state)
         return _page(state, err), err.status
+
+
+def _basket_lines(db) -> list[dict]:
+    """The basket kept in the session: ``[product_id, qty]`` pairs, shown with amounts."""
+    lines = []
+    for product_id, qty in session.get("basket", []):
+        product = products.sellable_product(db, g.shop_id, product_id)
+        lines.append({**product, "qty": qty, "amount": sales.line_amount(product["price"], qty)})
+    return lines
+
+
+def _add_to_basket(product, qty, customer):
+    basket = session.get("basket", [])
+    if len(basket) >= sales.MAX_LINES:
+        raise Invalid("too_many_lines", "Too many products in one sale", "lines")
+    session["basket"] = [*basket, [product["id"], qty]]
+    return redirect(url_for("sell.products", customer=customer["id"] if customer else None))
+
+
+@bp.route("/basket", methods=["GET", "POST"])
+@shop_required
+def basket():
+    """Several products in one sale: the lines (each can be taken out), then the payment."""
+    db = get_db()
+    state = {**_state(db, url_for("sell.basket")), "product": None, "lines": []}
+    remove = request.form.get("remove")
+    if remove is not None:
+        kept = [line for i, line in enumerate(state["basket"]) if str(i) != remove]
+        session["basket"] = kept
+        return redirect(url_for("sell.basket" if kept else "sell.products"))
+    try:
+        state["lines"] = _basket_lines(db)
+        if not state["lines"]:
+            return redirect(url_for("sell.products"))
+        state["total"] = sum(line["amount"] for line in state["lines"])
+        if request.method == "GET":
+            return _page(state)
+        answer = _checkout(db, [{"product_id": line["id"], "qty": line["qty"]}
+                                for line in state["lines"]], state)
+    except DomainError as err:
+        state["stage"] = _stage_of(err, state)
+        return _page(state, err), err.status
+    if getattr(answer, "status_code", 200) == 302:  # recorded: the basket is done
+        session.pop("basket", None)
+    return answer
+
+
+def _checkout(db, lines, state):
+    """Ask for what the payment still needs, or record the sale and show it."""
+    form = request.form
+    state["now"], cash_pressed = cash_keyed(form, "now")
+    if cash_pressed or state["pay"] not in PAYMENTS:
+        state["stage"] = "mixed" if cash_pressed else "qty"
+        return _page(state)
+    stage = _missing(form, state)
+    if stage:
+        state["stage"] = stage
+        return _page(state)
+    sale = _record(db, lines, form, state)
     return redirect(url_for("sell.done", sale_id=sale["id"]))
 
 
@@ -85,7 +146,7 @@ def _stage_of(err: DomainError, state) -> str:
     return "qty"
 
 
-def _record(db, product, qty, form, state) -> dict:
+def _record(db, lines, form, state) -> dict:
     pay, total = state["pay"], state["total"]
     options: dict = {}
     if pay == "mobile":
@@ -100,8 +161,7 @@ def _record(db, product, qty, form, state) -> dict:
         if now >= total and pay == "mixed":
             raise Invalid("paid_now_too_much", "What is paid now must be less than the total", "now")
         options = {"credit": total - now, "customer_id": customer["id"]}
-    return sales.record_sale(db, g.shop_id, [{"product_id": product["id"], "qty": qty}],
-                             user_id=g.user["id"], **options)
+    return sales.record_sale(db, g.shop_id, lines, user_id=g.user["id"], **options)
 
 
 def _page(state, error=None):

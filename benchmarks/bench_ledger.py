@@ -1,0 +1,209 @@
+"""Shop-ledger benchmark (run on demand, not part of the tests).
+
+  python benchmarks/bench_ledger.py [--sales 20000] [--big 200000] [--http 2000]
+
+(a) Record sales (1 to 3 lines) through the domain layer (``kissi.sales.record_sale``),
+    and the same rows (sales, sale_lines, change_log) written with plain sqlite3 in the
+    same pattern (one BEGIN IMMEDIATE transaction per sale) on an identical database, in
+    the same run: sales/s of each and the ratio (target >= 0.5).
+(b) Day summary and 30-day summary on a shop with 200,000 sales (target <= 50 ms each).
+    SETUP, not measured: the big shop's rows are bulk-inserted with plain executemany
+    (no change log), then ANALYZE; the summaries only read.
+(c) The same sale over HTTP (waitress on loopback, a few concurrent clients) against a
+    trivial endpoint of the same server (``/healthz``) in the same run (target >= 0.4).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kissi import changes, db as store, day, products, sales  # noqa: E402
+from kissi.hlc import HLC, now_ms, tick  # noqa: E402
+from kissi.ids import uuid7  # noqa: E402
+
+
+def fresh_db(path: Path):
+    db = store.connect(path)
+    store.migrate(db)
+    changes.ensure_node(db)
+    coop = changes.insert_record(db, "cooperatives", {"name": "Bench", "created_at": changes.utc_now()})
+    shop = changes.insert_record(db, "shops", {"name": "Bench", "cooperative_id": coop["id"],
+                                               "created_at": changes.utc_now()})
+    items = [products.create_product(db, shop["id"], name=f"P{i}", price=100 + 25 * i,
+                                     unit="kg" if i % 4 == 0 else "piece")
+             for i in range(20)]
+    return db, shop, coop, items
+
+
+def sale_plan(items, n, seed=7):
+    rng = random.Random(seed)
+    plan = []
+    for _ in range(n):
+        lines = []
+        for p in rng.sample(items, rng.randint(1, 3)):
+            qty = rng.randint(1, 5) * 1000 if p["unit"] == "piece" else rng.randint(250, 3000)
+            lines.append({"product_id": p["id"], "qty": qty})
+        mobile = rng.random() < 0.2
+        plan.append((lines, mobile))
+    return plan
+
+
+def run_domain(db, shop, plan):
+    start = time.perf_counter()
+    for lines, mobile in plan:
+        kwargs = {}
+        if mobile:
+            kwargs = {"mobile": 20, "mobile_provider": "orange"}
+        sales.record_sale(db, shop["id"], lines, **kwargs)
+    return time.perf_counter() - start
+
+
+def run_plain(path: Path, shop, coop, items, plan):
+    """The same rows with plain sqlite3: sales, sale_lines and their change_log entries."""
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma synchronous = normal")
+    conn.execute("pragma foreign_keys = on")
+    price = {p["id"]: p["price"] for p in items}
+    node_id = conn.execute("select id from node").fetchone()[0]
+    clock = HLC(0, 0)
+    dump = changes.dumps
+    start = time.perf_counter()
+    for lines, mobile in plan:
+        at = changes.utc_now()
+        today = at[:10]
+        conn.execute("begin immediate")
+        rows = [(uuid7(), p, q, price[p], (price[p] * q + 500) // 1000)
+                for p, q in ((l["product_id"], l["qty"]) for l in lines)]
+        total = sum(r[4] for r in rows)
+        m = 20 if mobile else 0
+        sale = {"id": uuid7(), "shop_id": shop["id"], "user_id": None, "customer_id": None,
+                "subtotal": total, "discount": 0, "total": total, "cash": total - m, "mobile": m,
+                "mobile_provider": "orange" if m else None, "mobile_ref": None, "credit": 0,
+                "beyond_stock": 1, "at": at, "day": today}
+        conn.execute("insert into sales values (:id, :shop_id, :user_id, :customer_id, :subtotal,"
+                     " :discount, :total, :cash, :mobile, :mobile_provider, :mobile_ref, :credit,"
+                     " :beyond_stock, :at, :day)", sale)
+        log = []
+        clock = tick(clock, now_ms())
+        log.append((uuid7(), node_id, clock.encode(), "sales", sale["id"], "insert", dump(sale),
+                    shop["id"], coop["id"]))
+        for line_id, pid, q, up, amount in rows:
+            conn.execute("insert into sale_lines values (?, ?, ?, ?, ?, ?, ?)",
+                         (line_id, sale["id"], shop["id"], pid, q, up, amount))
+            clock = tick(clock, now_ms())
+            log.append((uuid7(), node_id, clock.encode(), "sale_lines", line_id, "insert",
+                        dump({"id": line_id, "sale_id": sale["id"], "shop_id": shop["id"],
+                              "product_id": pid, "qty": q, "unit_price": up, "amount": amount}),
+                        shop["id"], coop["id"]))
+        conn.executemany("insert into change_log (id, node_id, hlc, tbl, row_id, op, data, shop_id,"
+                         " cooperative_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
+        conn.execute("update node set hlc = ? where singleton = 1", [clock.encode()])
+        conn.execute("commit")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def bench_write(n: int, tmp: Path):
+    db, shop, coop, items = fresh_db(tmp / "domain.sqlite3")
+    plan = sale_plan(items, n)
+    domain_s = run_domain(db, shop, plan)
+    db.conn.close()
+    db2, shop2, coop2, items2 = fresh_db(tmp / "plain.sqlite3")
+    remap = {a["id"]: b for a, b in zip(items, items2)}
+    plan2 = [([{"product_id": remap[l["product_id"]]["id"], "qty": l["qty"]} for l in lines], m)
+             for lines, m in plan]
+    db2.conn.close()
+    plain_s = run_plain(tmp / "plain.sqlite3", shop2, coop2, items2, plan2)
+    d, p = n / domain_s, n / plain_s
+    print(f"(a) {n} sales  domain: {d:,.0f} sales/s   plain sqlite3: {p:,.0f} sales/s"
+          f"   ratio {d / p:.2f} (target >= 0.5)")
+
+
+def bulk_shop(path: Path, n: int, days: int = 730):
+    """SETUP: a shop with ``n`` sales over ``days`` days, bulk-inserted (no change log)."""
+    db, shop, coop, items = fresh_db(path)
+    rng = random.Random(11)
+    first = date.today() - timedelta(days=days - 1)
+    sale_rows, line_rows, void_rows = [], [], []
+    for i in range(n):
+        d = (first + timedelta(days=i * days // n)).isoformat()
+        sid = uuid7()
+        total = 0
+        for p in rng.sample(items, rng.randint(1, 3)):
+            qty = rng.randint(1, 5) * 1000
+            amount = p["price"] * qty // 1000
+            total += amount
+            line_rows.append((uuid7(), sid, shop["id"], p["id"], qty, p["price"], amount))
+        mobile = total // 2 if rng.random() < 0.2 else 0
+        sale_rows.append((sid, shop["id"], total, total, total - mobile, mobile,
+                          "wave" if mobile else None, f"{d}T10:00:00.000Z", d))
+        if rng.random() < 0.01:
+            void_rows.append((sid, shop["id"], "bench", f"{d}T11:00:00.000Z", d))
+    with store.transaction(db):
+        db.conn.executemany("insert into sales (id, shop_id, subtotal, total, cash, mobile,"
+                            " mobile_provider, at, day) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", sale_rows)
+        db.conn.executemany("insert into sale_lines values (?, ?, ?, ?, ?, ?, ?)", line_rows)
+        db.conn.executemany("insert into sale_voids (id, shop_id, reason, at, day)"
+                            " values (?, ?, ?, ?, ?)", void_rows)
+    db.execute("analyze")
+    return db, shop, first + timedelta(days=days - 1)
+
+
+def timed(fn, repeat=15):
+    fn()  # warm the page cache
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs), max(runs)
+
+
+def bench_summaries(n: int, tmp: Path):
+    start = time.perf_counter()
+    db, shop, last = bulk_shop(tmp / "big.sqlite3", n)
+    print(f"(b) setup: {n} sales bulk-inserted in {time.perf_counter() - start:.1f} s")
+    one = last.isoformat()
+    month = (last - timedelta(days=29)).isoformat()
+    med, worst = timed(lambda: day.day_summary(db, shop["id"], one))
+    count = day.day_summary(db, shop["id"], one)["count"]
+    print(f"    day summary ({count} sales that day): median {med:.1f} ms, max {worst:.1f} ms"
+          " (target <= 50 ms)")
+    med, worst = timed(lambda: day.period_summary(db, shop["id"], month, one))
+    count = day.period_summary(db, shop["id"], month, one)["count"]
+    print(f"    30-day summary ({count} sales): median {med:.1f} ms, max {worst:.1f} ms"
+          " (target <= 50 ms)")
+    db.conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sales", type=int, default=20_000)
+    parser.add_argument("--big", type=int, default=200_000)
+    parser.add_argument("--http", type=int, default=2_000, help="requests per HTTP run (0: skip)")
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        bench_write(args.sales, tmp)
+        bench_summaries(args.big, tmp)
+        if args.http:
+            from bench_http import bench_http
+
+            bench_http(args.http, args.clients, tmp)
+
+
+if __name__ == "__main__":
+    main()
