@@ -78,6 +78,9 @@ def init_app(app) -> None:
     from .voice import cli as voice_cli
 
     voice_cli.init_app(app)
+    from .cli_ledger import COMMANDS as ledger_commands
+    for command in ledger_commands:
+        app.cli.add_command(command)
 
 
 def _set_instance(ctx, param, value):

@@ -12,29 +12,19 @@ from kissi import icons
 
 
 @pytest.fixture
-def posting_app(app, db):
-    """The app with a page form post that records a row, as the sell form does."""
-    db.execute("create table if not exists test_posts (id integer primary key, what text)")
+def soap(db, trader):
+    from factories import make_product
 
-    @app.post("/test/post")
-    def test_post():
-        from kissi.web.database import get_db
-
-        get_db().execute("insert into test_posts (what) values (?)", [request.form["what"]])
-        if request.form.get("fail"):
-            return "no", 422
-        return redirect("/test/done", code=303)
-
-    return app
+    return make_product(db, {"id": trader["shop_id"]}, name="Savon", price=250)
 
 
-def signed_in(app, db, name="Awa"):
-    from factories import login, make_user
+def sell_cash(client, product, key=None, qty="2"):
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(f"/sell/{product['id']}", data={"qty": qty, "pay": "cash"}, headers=headers)
 
-    client = app.test_client()
-    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
-    assert login(client, make_user(db, name=name)).status_code == 302
-    return client
+
+def sales_count(db) -> int:
+    return db.execute("select count(*) from sales").fetchone()[0]
 
 
 def test_manifest_has_what_install_needs(client):
@@ -100,51 +90,46 @@ def test_html_names_the_manifest_and_what_app_js_needs(client, trader_client):
     assert "data-user" not in client.get("/login").get_data(as_text=True)
 
 
-def test_replayed_page_post_applies_once(posting_app, db):
-    client = signed_in(posting_app, db)
-    headers = {"Idempotency-Key": "k-1"}
-    first = client.post("/test/post", data={"what": "soap"}, headers=headers)
-    second = client.post("/test/post", data={"what": "soap"}, headers=headers)
-    assert first.status_code == second.status_code == 303
+def test_replayed_sale_form_post_applies_once(trader_client, soap, db):
+    first = sell_cash(trader_client, soap, key="k-1")
+    second = sell_cash(trader_client, soap, key="k-1")
+    assert first.status_code == second.status_code == 302
     assert second.headers["Location"] == first.headers["Location"]
     assert second.headers["Idempotent-Replayed"] == "true"
-    assert db.execute("select count(*) from test_posts").fetchone()[0] == 1
+    assert sales_count(db) == 1
+    assert trader_client.get(second.headers["Location"]).status_code == 200
 
 
-def test_post_of_nobody_signed_in_keeps_no_key(posting_app, db, client):
-    client.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "anon"})
-    assert db.execute("select count(*) from page_idempotency").fetchone()[0] == 0
+def test_sale_form_post_without_key_is_not_deduplicated(trader_client, soap, db):
+    sell_cash(trader_client, soap)
+    sell_cash(trader_client, soap)
+    assert sales_count(db) == 2
 
 
-def test_post_without_key_is_not_deduplicated(posting_app, db):
-    client = signed_in(posting_app, db)
-    client.post("/test/post", data={"what": "soap"})
-    client.post("/test/post", data={"what": "soap"})
-    assert db.execute("select count(*) from test_posts").fetchone()[0] == 2
+def test_key_reused_for_another_sale_is_refused_as_a_page(trader_client, soap, db):
+    sell_cash(trader_client, soap, key="k-2")
+    res = sell_cash(trader_client, soap, key="k-2", qty="3")
+    assert res.status_code == 422 and res.mimetype == "text/html"
+    assert sales_count(db) == 1
 
 
-def test_key_reused_with_another_body_is_a_conflict_and_writes_nothing(posting_app, db):
-    client = signed_in(posting_app, db)
-    client.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "k-2"})
-    res = client.post("/test/post", data={"what": "oil"}, headers={"Idempotency-Key": "k-2"})
-    assert res.status_code == 409
-    assert [r[0] for r in db.execute("select what from test_posts")] == ["soap"]
-
-
-def test_failed_post_keeps_no_key_so_a_corrected_retry_runs(posting_app, db):
-    client = signed_in(posting_app, db)
-    res = client.post("/test/post", data={"what": "x", "fail": "1"}, headers={"Idempotency-Key": "k-3"})
+def test_refused_sale_keeps_no_key_so_a_corrected_retry_runs(trader_client, soap, db):
+    res = sell_cash(trader_client, soap, key="k-3", qty="0")
     assert res.status_code == 422
-    assert db.execute("select count(*) from page_idempotency").fetchone()[0] == 0
-    assert db.execute("select count(*) from test_posts").fetchone()[0] == 0
+    assert sell_cash(trader_client, soap, key="k-3").status_code == 302
+    assert sales_count(db) == 1
 
 
-def test_keys_are_scoped_to_the_user(posting_app, db):
-    one, two = signed_in(posting_app, db, "Awa"), signed_in(posting_app, db, "Fatou")
-    one.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "same"})
-    res = two.post("/test/post", data={"what": "soap"}, headers={"Idempotency-Key": "same"})
+def test_keys_are_scoped_to_the_member(app, trader_client, trader, soap, db):
+    from factories import login, make_user
+
+    other = app.test_client()
+    other.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    login(other, make_user(db, shop_id=trader["shop_id"], name="Fatou"))
+    sell_cash(trader_client, soap, key="same")
+    res = sell_cash(other, soap, key="same")
     assert "Idempotent-Replayed" not in res.headers
-    assert db.execute("select count(*) from test_posts").fetchone()[0] == 2
+    assert sales_count(db) == 2
 
 
 def test_text_answers_are_gzipped_for_clients_that_accept_it(client):

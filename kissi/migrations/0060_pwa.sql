@@ -1,14 +1,3 @@
--- Idempotency keys of page form posts (the phone's offline queue replays them).
--- Local to this node, never synced: a key only means something to the node the phone
--- posted to, and the facts the post created travel through the change log as usual.
-create table page_idempotency (
-  scope text not null,
-  key text not null,
-  fingerprint text not null,
-  status integer not null,
-  location text,
-  body text,
-  at text not null,
-  primary key (scope, key)
-) without rowid;
-create index page_idempotency_at on page_idempotency(at);
+-- The phone's offline queue replays page form posts with an Idempotency-Key: the same
+-- local idempotency_keys table as the API, plus where a page post's success redirected.
+alter table idempotency_keys add column location text;

@@ -16,8 +16,11 @@ def register(app: Flask) -> None:
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
-    idempotency.init_app(app)  # needs g.user (auth) and the request transaction (database)
+    idempotency.init_pages(app, ("sell", "stock", "debts"))  # the offline queue's forms
     pwa.init_app(app)
     from . import voice
 
     voice.init_app(app)
+    from . import api
+
+    app.register_blueprint(api.bp)  # the JSON API, /api/v1

@@ -1,99 +1,100 @@
-"""``Idempotency-Key`` on the page form posts, so the phone's offline queue lands once.
+"""``Idempotency-Key``: a mutating API call retried over a flaky link is applied once.
 
-The offline queue (``static/app.js``) replays a form post that could not reach the node
-exactly as the form would have sent it, with the key it generated when the trader
-tapped. The first post with a key runs normally; its answer (status, redirect target,
-small body) is stored with the key *in the same transaction* as what the view wrote, so
-either both commit or neither does. A later post with the same key and the same body
-gets the stored answer and writes nothing; the same key with another body is a 409.
-Two identical posts racing each other are serialised by the request transaction
-(``BEGIN IMMEDIATE`` is taken before the lookup). The JSON API has its own handling.
-Keys are scoped to the signed-in member (``g.user``; posts of nobody signed in are left
-alone) and kept for :data:`KEEP_DAYS`.
+The first response (a success: failures write nothing and may be retried) is stored with
+the key, the user, the method, the path and a hash of the body, in the same transaction
+as what the call wrote. The same key again with the same request replays the stored
+response (``Idempotent-Replayed: true``) and writes nothing; the same key with another
+request is refused (422 ``idempotency_key_reused``). The lookup runs inside the request's
+``BEGIN IMMEDIATE`` transaction, so two concurrent retries are serialized and the second
+sees the first's stored answer. Keys live in the local ``idempotency_keys`` table (a
+retry goes to the node that answered) and are forgotten after :data:`KEEP_DAYS`.
+
+The trader's page forms (sell, stock, debts) honour the key too: the phone's offline
+queue (``static/app.js``) replays a form post exactly as the form sent it, with the key
+made at her tap. A page post's success is a redirect, stored as its ``location`` and
+replayed as the same redirect; errors answer as a page (see :func:`respond`).
 """
 from __future__ import annotations
 
 import hashlib
-import time
+from datetime import datetime, timedelta, timezone
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Response, g, request
 from flask_babel import gettext
 
-from .database import get_db
+from .. import changes
+from .database import MUTATING, get_db
 from .errors import respond
 
 HEADER = "Idempotency-Key"
-KEEP_DAYS = 30
-MAX_BODY = 64 * 1024
+KEEP_DAYS = 7
+MAX_KEY = 200
 
 
-def _scope() -> str | None:
-    user = g.get("user")
-    return f"user:{user['id']}" if user else None
-
-
-def _fingerprint() -> str:
-    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    digest.update(request.get_data(cache=True))
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.query_string, request.get_data(cache=True)):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-def _applies() -> bool:
-    return request.method == "POST" and not request.path.startswith("/api/") and _scope()
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def before() -> Response | tuple | None:
-    key = request.headers.get(HEADER, "").strip()
-    if not key or not _applies():
+def _lookup():
+    key = request.headers.get(HEADER)
+    if request.method not in MUTATING or key is None or g.get("user") is None:
         return None
-    if len(key) > 100:
-        return respond(422, "invalid_idempotency_key", gettext("This request key is too long."))
-    scope, fingerprint = _scope(), _fingerprint()
-    row = get_db().execute(
-        "select fingerprint, status, location, body from page_idempotency where scope = ? and key = ?",
-        [scope, key],
-    ).fetchone()
-    if row is None:
-        g.idempotency = (scope, key, fingerprint)
+    if not key.strip() or len(key) > MAX_KEY:
+        return respond(400, "bad_idempotency_key", gettext("The Idempotency-Key header is not valid"),
+                       HEADER)
+    found = get_db().execute(
+        "select method, path, body_hash, status, response, location from idempotency_keys"
+        " where user_id = ? and key = ?", [g.user["id"], key]).fetchone()
+    if found is None:
+        g.idempotency = (key, _request_hash())
         return None
-    if row[0] != fingerprint:
-        return respond(409, "idempotency_key_reused",
-                       gettext("This request key was already used for another request."))
-    response = Response(row[3] or "", status=row[1], mimetype="text/html")
-    if row[2]:
-        response.headers["Location"] = row[2]
+    method, path, body_hash, status, body, location = found
+    if (method, path, body_hash) != (request.method, request.path, _request_hash()):
+        return respond(422, "idempotency_key_reused",
+                       gettext("This Idempotency-Key was already used for another request"), HEADER)
+    response = Response(body, status=status,
+                        mimetype="text/html" if location else "application/json")
+    if location:
+        response.headers["Location"] = location
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
-def after(response: Response) -> Response:
-    """Store the answer with the key, inside the request's transaction (committed with it)."""
+def _store(response):
     pending = g.pop("idempotency", None)
-    if pending is None or response.status_code >= 400:
+    location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
+    if pending is None or response.status_code >= 400 or not (
+            response.mimetype == "application/json" or location):
         return response
-    scope, key, fingerprint = pending
-    body = None
-    if not response.is_streamed and response.status_code < 300:
-        data = response.get_data()
-        body = data.decode("utf-8", "replace") if len(data) <= MAX_BODY else None
+    key, body_hash = pending
     db = get_db()
-    cutoff = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - KEEP_DAYS * 86400))
-    # Local table (idempotency keys mean nothing to other nodes): written directly.
-    db.execute("delete from page_idempotency where at < ?", [cutoff])
+    now = changes.utc_now()
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")
+    db.execute("delete from idempotency_keys where created_at < ?", [cutoff])
     db.execute(
-        "insert into page_idempotency (scope, key, fingerprint, status, location, body, at)"
-        " values (?, ?, ?, ?, ?, ?, ?)",
-        [scope, key, fingerprint, response.status_code, response.headers.get("Location"), body,
-         _now()],
-    )
+        "insert into idempotency_keys (user_id, key, method, path, body_hash, status, response,"
+        " location, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [g.user["id"], key, request.method, request.path, body_hash, response.status_code,
+         "" if location else response.get_data(as_text=True), location, now])
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Register after :mod:`kissi.web.database` so the lookup runs inside the transaction."""
-    app.before_request(before)
-    app.after_request(after)
+def init_blueprint(bp: Blueprint) -> None:
+    """Honour ``Idempotency-Key`` on every mutating route of ``bp``."""
+    bp.before_request(_lookup)
+    bp.after_request(_store)
+
+
+def init_pages(app, blueprints: tuple[str, ...]) -> None:
+    """Honour ``Idempotency-Key`` on the page forms of ``blueprints`` (the offline queue's).
+
+    Registered on the app after the auth hooks (``g.user``) and after :mod:`.compress`, so
+    the answer is stored before it is gzipped and before the request transaction commits.
+    """
+    names = set(blueprints)
+    app.before_request(lambda: _lookup() if request.blueprint in names else None)
+    app.after_request(lambda response: _store(response) if request.blueprint in names else response)

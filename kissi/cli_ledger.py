@@ -1,0 +1,61 @@
+"""``kissi demo`` and ``kissi export``: the shop ledger from the node's command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from . import demo, export
+from .errors import DomainError
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True,
+              help="Load nothing when the database already has users (safe to run at every start).")
+@with_appcontext
+def demo_command(if_empty):
+    """Load demo data: a cooperative, a trainer, two traders, two weeks of sales and debts."""
+    from .cli import open_db
+
+    db = open_db()
+    try:
+        if demo.has_users(db):
+            if if_empty:
+                click.echo("demo: the database already has users; nothing loaded")
+                return
+        try:
+            loaded = demo.load_demo(db)
+        except DomainError as err:
+            raise click.ClickException(f"demo data not loaded ({err.code}): {err.message}") from None
+    finally:
+        db.conn.close()
+    for shop, counts in loaded["counts"].items():
+        click.echo(f"demo: {shop}: {counts['sales']} sales, {counts['voids']} voided, "
+                   f"{counts['repayments']} repayments")
+    click.echo("demo logins (phone / PIN):")
+    for login in loaded["logins"]:
+        click.echo(f"  {login['role']:8} {login['name']:16} {login['phone']} / {login['pin']}")
+
+
+@click.command("export")
+@click.option("--shop", "shop_id", required=True, help="The shop's id.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the CSV files into (created if needed).")
+@with_appcontext
+def export_command(shop_id, out_dir):
+    """Write everything a shop owns as CSV files, one per table."""
+    from .cli import open_db
+
+    db = open_db()
+    try:
+        files = export.export_shop(db, shop_id, out_dir)
+    except DomainError as err:
+        raise click.ClickException(f"{err.code}: {err.message}") from None
+    finally:
+        db.conn.close()
+    for path in files:
+        click.echo(str(path))
+
+
+COMMANDS = (demo_command, export_command)
