@@ -469,7 +469,7 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
                                             (rice["id"], 3000, 1800)]
     db = db_of(shop)
     try:
-        keys = [r[0] for r in db.execute("select key from page_idempotency")]
+        keys = [r[0] for r in db.execute("select key from idempotency_keys where location is not null")]
     finally:
         db.conn.close()
     assert lost[0] in keys
