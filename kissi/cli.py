@@ -81,6 +81,9 @@ def init_app(app) -> None:
     from .cli_ledger import COMMANDS as ledger_commands
     for command in ledger_commands:
         app.cli.add_command(command)
+    from .listen import cli as listen_cli
+
+    listen_cli.init_app(app)
 
 
 def _set_instance(ctx, param, value):

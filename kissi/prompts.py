@@ -250,3 +250,23 @@ PROMPTS.update({
     "sale.basket": _l("Pay for everything in the basket"),
     "sale.remove": _l("Take it out of the basket"),
 })
+
+# -- voice input (listen) ---------------------------------------------------------------------
+PROMPTS.update({
+    "listen.speak": _l("Hold the microphone and speak"),
+    "listen.send": _l("Send"),
+    "listen.again": _l("I did not understand. Say it again, or tap."),
+    "listen.tap": _l("Use the buttons"),
+    "listen.check": _l("Is this right?"),
+    "listen.sell": _l("Sell"),
+    "listen.restock": _l("Add to stock"),
+    "listen.repay": _l("Repayment"),
+    "listen.confirm": _l("Yes, record it"),
+    "listen.cancel": _l("No, cancel"),
+    "listen.answer_today": _l("Today you sold"),
+    "listen.answer_stock": _l("In stock"),
+    "listen.answer_debts": _l("People owe you"),
+    "listen.done": _l("Recorded"),
+    "error.truncated": _l("The recording was cut off. Please speak again."),
+    "error.no_voice_engine": _l("Voice commands are not available in this language."),
+})

@@ -1,14 +1,15 @@
 """``kissi voice ...``: build the machine clips of a language, show what each language has."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import languages
-from . import build as builder, catalog, clips
+from .. import db as store, languages
+from . import build as builder, catalog, clips, espeak
 
 
 def audio_files(app=None) -> clips.ClipFiles:
@@ -67,5 +68,29 @@ def status_command():
     db.conn.close()
 
 
+def start_offline_build(app) -> threading.Thread | None:
+    """On ``kissi serve``: make the missing eSpeak NG clips in the background.
+
+    So a fresh node speaks French, English and Arabic without anyone running a command,
+    and never makes a request wait: the thread has its own connection and writes one
+    clip per short transaction. ``VOICE_BUILD_ON_SERVE = False`` turns it off.
+    """
+    if not app.config.get("VOICE_BUILD_ON_SERVE", True) or not espeak.available():
+        return None
+
+    def run():
+        db = store.connect(app.config["DATABASE"])
+        try:
+            for lang in espeak.VOICES:
+                builder.build(db, audio_files(app), lang, offline=True, say=lambda m: None)
+        finally:
+            db.conn.close()
+
+    thread = threading.Thread(target=run, name="kissi-voice-build", daemon=True)
+    thread.start()
+    return thread
+
+
 def init_app(app) -> None:
     app.cli.add_command(voice_group)
+    app.extensions.setdefault("kissi_serve_hooks", []).append(start_offline_build)

@@ -19,17 +19,19 @@ so the same sentence is built once.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 
-import numpy as np
 import sqlite_utils
 
 from .. import languages
 from . import audio, clips, numbers
 
 GAP_MS = 90
-_pcm_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-_PCM_CACHE_SIZE = 512
+_packet_cache: OrderedDict[str, list] = OrderedDict()
+_gap_cache: dict = {}
+_lock = threading.Lock()
+_CACHE_SIZE = 1024
 
 
 def _segment_keys(segment: tuple, lang: str) -> list[list[str]]:
@@ -95,32 +97,47 @@ def utterance_id(shas: list[str]) -> str:
     return hashlib.sha256(("|".join(shas) + f"|{GAP_MS}").encode()).hexdigest()[:32]
 
 
-def _pcm(files: clips.ClipFiles, sha: str) -> np.ndarray:
-    pcm = _pcm_cache.get(sha)
-    if pcm is None:
-        pcm = audio.decode(files.read(sha))
-        _pcm_cache[sha] = pcm
-        if len(_pcm_cache) > _PCM_CACHE_SIZE:
-            _pcm_cache.popitem(last=False)
-    else:
-        _pcm_cache.move_to_end(sha)
-    return pcm
+def _packets(files: clips.ClipFiles, sha: str) -> list[tuple[bytes, int]]:
+    with _lock:  # waitress serves from several threads
+        packets = _packet_cache.get(sha)
+        if packets is not None:
+            _packet_cache.move_to_end(sha)
+            return packets
+    packets = audio.opus_packets(files.read(sha))
+    with _lock:
+        _packet_cache[sha] = packets
+        while len(_packet_cache) > _CACHE_SIZE:
+            _packet_cache.popitem(last=False)
+    return packets
+
+
+def _gap() -> tuple[bytes, list[tuple[bytes, int]]]:
+    if "gap" not in _gap_cache:
+        data = audio.encode_opus(audio.silence(GAP_MS))
+        _gap_cache["gap"] = (data, audio.opus_packets(data))
+    return _gap_cache["gap"]
 
 
 def render(files: clips.ClipFiles, shas: list[str]) -> tuple[str, bytes] | None:
-    """One Opus file saying the clips ``shas`` in order, built once and cached by content."""
+    """One Opus file saying the clips ``shas`` in order, built once and cached by content.
+
+    Clips are joined by remuxing their Opus packets (no decoding, no re-encoding), with a
+    short encoded silence between words.
+    """
+    shas = [sha for sha in shas if files.exists(sha)]
     if not shas:
         return None
     uid = utterance_id(shas)
     path = files.path(uid, "utterances")
     if path.exists():
         return uid, path.read_bytes()
-    missing = [sha for sha in shas if not files.exists(sha)]
-    if missing:
-        shas = [sha for sha in shas if sha not in missing]
-        if not shas:
-            return None
-    data = audio.encode_opus(audio.join([_pcm(files, sha) for sha in shas], gap_ms=GAP_MS))
+    gap_file, gap = _gap()
+    parts: list[list[tuple[bytes, int]]] = []
+    for i, sha in enumerate(shas):
+        if i:
+            parts.append(gap)
+        parts.append(_packets(files, sha))
+    data = audio.concat_opus(gap_file, parts)
     files.put_as(uid, data, "utterances")
     return uid, data
 

@@ -24,3 +24,6 @@ def register(app: Flask) -> None:
     from . import api
 
     app.register_blueprint(api.bp)  # the JSON API, /api/v1
+    from . import listen
+
+    listen.init_app(app)

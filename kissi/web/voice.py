@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 
@@ -54,7 +55,7 @@ def manifest_of(db, cooperative_id, lang: str) -> dict:
         found = clips.resolve(db, cooperative_id, lang, clips.prompt_key(key))
         if found:
             entries[key] = {"url": url_for("voice.clip", sha=found["sha"]), "sha": found["sha"],
-                            "bytes": found["bytes"], "lang": found["lang"], "source": found["source"]}
+                            "bytes": found["bytes"]}
     return {"lang": lang, "clips": entries}
 
 
@@ -62,9 +63,17 @@ def manifest_of(db, cooperative_id, lang: str) -> dict:
 def manifest(lang: str):
     if lang not in languages.LANGUAGES:
         abort(404)
-    body = json.dumps(manifest_of(get_db(), _coop(), lang), separators=(",", ":"), ensure_ascii=False)
-    response = Response(body, mimetype="application/json")
-    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    body = json.dumps(manifest_of(get_db(), _coop(), lang), separators=(",", ":"),
+                      ensure_ascii=False).encode()
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    response = Response(mimetype="application/json")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        body = gzip.compress(body, mtime=0)
+        response.headers["Content-Encoding"] = "gzip"
+        etag += "-gz"
+    response.set_data(body)
+    response.set_etag(etag)
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "no-cache"
     response.vary.add("Cookie")
     return response.make_conditional(request)
