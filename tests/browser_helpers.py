@@ -38,12 +38,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def kissi(instance: Path, *args: str, **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KISSI_INSTANCE": str(instance), "KISSI_SYNC_ENABLED": "false"}
-    return subprocess.run([KISSI, *args], env=env, check=True,
-                          capture_output=True, text=True, **kw)
-
-
 class Node:
     """``kissi serve`` on loopback; :meth:`stop` and :meth:`start` as a node restart would."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import time
 
 import pytest
 
@@ -95,15 +94,6 @@ def phone(pw, shop):
 
 def db_of(shop):
     return store.connect(shop["instance"] / "kissi.sqlite3")
-
-
-def sales_count(shop) -> int:
-    db = db_of(shop)
-    try:
-        return db.execute("select count(*) from sales where shop_id = ?",
-                          [shop["awa"]["shop_id"]]).fetchone()[0]
-    finally:
-        db.conn.close()
 
 
 def tap_digits(page, digits: str, keypad: str, js: bool = True) -> None:
@@ -513,3 +503,18 @@ def test_a_sale_by_taps_without_javascript(browser, shop):
         assert sales_of(shop)[before:] == [(tomato["id"], 4000, 1200)]
     finally:
         context.close()
+
+
+def test_logging_out_forgets_the_pages_kept_on_the_phone(phone, shop):
+    page = phone
+    page.goto(shop["node"].url + "/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    pages_kept = """async () => {
+        for (const name of await caches.keys())
+            if (name.startsWith('kissi-pages-')) return (await (await caches.open(name)).keys()).length;
+        return 0 }"""
+    assert page.evaluate(pages_kept) > 0
+    with page.expect_navigation():
+        page.locator('button[data-prompt="nav.logout"]').tap()
+    page.wait_for_function(f"({pages_kept})().then(n => n === 0)")
+    assert any(n.startswith("kissi-shell-") for n in page.evaluate("caches.keys()"))

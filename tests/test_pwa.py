@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from flask import redirect, request
 from PIL import Image
 
 from kissi import icons
