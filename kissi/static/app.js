@@ -49,7 +49,7 @@
         var el = show(p[0], p[1] > 0);
         if (el) el.querySelector('b').textContent = p[1];
       });
-      H.setAttribute('data-outbox-n', n);
+      D.documentElement.setAttribute('data-outbox-n', n);  // this document's, even after render()
       return n;
     });
   }
@@ -116,7 +116,6 @@
         f.reset();
         var note = show('[data-queued]', true);
         if (note) { note.focus(); say('sync.queued'); }
-        W.dispatchEvent(new CustomEvent('kissi:queued', {detail: item}));
       });
     });
   });
