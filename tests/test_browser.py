@@ -518,3 +518,23 @@ def test_logging_out_forgets_the_pages_kept_on_the_phone(phone, shop):
         page.locator('button[data-prompt="nav.logout"]').tap()
     page.wait_for_function(f"({pages_kept})().then(n => n === 0)")
     assert any(n.startswith("kissi-shell-") for n in page.evaluate("caches.keys()"))
+
+
+def test_worker_activation_deletes_old_kissi_caches_only(browser, shop):
+    context = browser.new_context(**PHONE)
+    try:
+        page = context.new_page()
+        # caches left by an older shell (and by something else on the origin), made before
+        # this page's worker installs
+        page.add_init_script("caches.open('kissi-shell-0ld'); caches.open('kissi-pages-0ld');"
+                             " caches.open('other-thing')")
+        page.goto(shop["node"].url + "/login")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("caches.keys().then(k => !k.includes('kissi-shell-0ld'))")
+        names = page.evaluate("caches.keys()")
+        version = page.evaluate(r"""fetch('/sw.js').then(r => r.text())
+                                    .then(t => t.match(/var V = "(\w+)"/)[1])""")
+        assert "kissi-pages-0ld" not in names and "other-thing" in names
+        assert f"kissi-shell-{version}" in names
+    finally:
+        context.close()
