@@ -67,3 +67,22 @@ def test_too_large_upload_is_refused_before_decoding():
     with pytest.raises(audio.AudioError) as err:
         audio.check_upload(b"\0" * (audio.MAX_UPLOAD_BYTES + 1))
     assert err.value.code == "too_large"
+
+
+def test_direct_ogg_parsing_finds_the_same_packets_as_pyav():
+    import io
+
+    import av
+
+    data = audio.encode_opus(audio.prepare_clip(tone(1.3)))
+    with av.open(io.BytesIO(data)) as container:
+        expected = [bytes(p) for p in container.demux(container.streams.audio[0]) if p.size]
+    packets = audio.opus_packets(data)
+    assert [p for p, _ in packets] == expected
+    assert sum(d for _, d in packets) == pytest.approx(1.3 * 48_000, abs=960 * 2)
+
+
+def test_concatenated_clips_decode_to_the_sum_of_their_lengths():
+    a, b = (audio.encode_opus(audio.prepare_clip(tone(s))) for s in (0.4, 0.9))
+    joined = audio.concat_opus(a, [audio.opus_packets(a), audio.opus_packets(b)])
+    assert audio.seconds(audio.decode(joined)) == pytest.approx(1.3, abs=0.05)

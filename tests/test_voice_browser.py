@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from factories import login, make_cooperative, make_product, make_user
+from factories import make_cooperative, make_product, make_user
 from kissi import sales
 from kissi.voice.cli import audio_files
 from tests.test_voice_web import speak_everything
@@ -33,7 +33,9 @@ def page(server):
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+                                    args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
+                                          "--use-fake-device-for-media-stream",
+                                          "--use-fake-ui-for-media-stream"])
         page = browser.new_page(viewport={"width": 360, "height": 740})
         yield page
         browser.close()
@@ -67,3 +69,20 @@ def test_tapping_an_element_plays_its_prompt_and_a_sale_speaks(app, db, server, 
     page.goto(f"{server}/sell/done/{sale['id']}")
     page.wait_for_timeout(800)
     assert any("/voice/say/en?" in u and "money:1500" in u.replace("%3A", ":") for u in heard)
+
+
+def test_trainer_records_in_the_browser_and_reviews_the_recording(app, db, server, page):
+    fatou = make_user(db, "trainer", cooperative_id=make_cooperative(db)["id"], name="Fatou")
+    _login(page, server, fatou)
+    page.goto(server + "/voice/studio/dyu")
+    button = page.locator("form.rec [data-record]").first
+    key = page.locator("form.rec input[name=key]").first.get_attribute("value")
+    button.click()
+    page.wait_for_timeout(1500)
+    button.click()
+    page.wait_for_url(server + "/voice/recording/*")
+    row = db.execute("select key, lang, ms, accepted from voice_recordings").fetchone()
+    assert row[:2] == (key, "dyu") and 200 < row[2] < 2500 and row[3] == 0
+    page.click("[data-prompt='studio.accept']")
+    page.wait_for_url(server + "/voice/studio/dyu?saved=1")
+    assert db.execute("select accepted from voice_recordings").fetchone()[0] == 1

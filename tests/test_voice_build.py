@@ -3,7 +3,6 @@ retries on errors and rate limits, resumable, eSpeak NG when offline."""
 import pytest
 import requests
 
-from kissi import db as store
 from kissi.voice import build, catalog, clips, espeak
 from kissi.voice.cli import audio_files
 from tests.voice_helpers import FakeSpeechService

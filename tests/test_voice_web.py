@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factories import PIN, login, make_cooperative, make_product, make_user, table_counts
+from factories import login, make_cooperative, make_product, make_user, table_counts
 from kissi import db as store
 from kissi.prompts import PROMPTS
 from kissi.voice import audio, catalog, clips, numbers, utterance
@@ -122,6 +122,7 @@ def test_trainer_records_a_dioula_word_and_it_is_used_after_accepting(client, db
     page = client.get("/voice/studio").get_data(as_text=True)
     total = len(catalog.items("dyu"))
     assert f"Julakan: 0 of {total}" in page
+    assert 'name="lang" value="dyu"' in client.get("/voice/studio/dyu").get_data(as_text=True)
     r = client.post("/voice/record", data={"lang": "dyu", "key": "w:wolonfila",
                                             "audio": (io.BytesIO(wav_bytes(1.0)), "wolonfila.wav")})
     assert r.status_code == 303
@@ -274,3 +275,14 @@ def test_quantities_and_dates_are_said_with_units_and_months(db, files):
     said = utterance.plan(db, None, "fr", [("qty", 1500, "kg"), ("date", "2026-11-26")])
     assert said == [fr[k]["sha"] for k in ("w:un", "p:voice.point", "w:cinq", "p:unit.kg",
                                            "w:vingt", "w:six", "p:month.11")]
+
+
+def test_the_quantity_screen_says_the_product_she_tapped_in_her_voice(client, db, files, awa):
+    from kissi import products
+
+    soap = make_product(db, {"id": awa["shop_id"]}, name="Savon")
+    sha = files.put(audio.encode_opus(tone(0.5)))
+    products.update_product(db, awa["shop_id"], soap["id"], voice_label=sha)
+    as_user(client, awa)
+    page = client.get(f"/sell/{soap['id']}").get_data(as_text=True)
+    assert f'data-say="/voice/clip/{sha}.ogg" data-autoplay' in page

@@ -19,5 +19,6 @@ navigator.mediaDevices.getUserMedia({audio:true}).then(function(s){parts=[];rec=
 rec.ondataavailable=function(x){parts.push(x.data)};
 rec.onstop=function(){s.getTracks().forEach(function(t){t.stop()});var type=rec.mimeType||'audio/webm',f=new FormData(b.form);
 f.set('audio',new Blob(parts,{type:type}),'recording.'+(type.indexOf('ogg')>=0?'ogg':type.indexOf('mp4')>=0?'m4a':'webm'));
-fetch(b.form.action,{method:'POST',body:f,credentials:'same-origin'}).then(function(r){location.href=r.url})};
+fetch(b.form.action,{method:'POST',body:f,credentials:'same-origin'}).then(function(r){
+if(r.redirected){location.href=r.url;return}r.text().then(function(t){d.open();d.write(t);d.close()})})};
 rec.start();setTimeout(function(){if(rec&&rec.state=='recording')rec.stop()},14000)})})})})();

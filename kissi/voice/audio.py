@@ -203,8 +203,41 @@ def check_upload(data: bytes, max_bytes: int = MAX_UPLOAD_BYTES,
     return decode(data, max_seconds=max_seconds + 0.5)
 
 
+_OPUS_FRAME = [480, 960, 1920, 2880] * 3 + [480, 960] * 2 + [120, 240, 480, 960] * 4  # by TOC config
+
+
+def _opus_duration(packet: bytes) -> int:
+    """Samples at 48 kHz in one Opus packet, from its TOC byte (RFC 6716, section 3.1)."""
+    toc = packet[0]
+    code = toc & 3
+    frames = 1 if code == 0 else 2 if code in (1, 2) else (packet[1] & 0x3F if len(packet) > 1 else 1)
+    return _OPUS_FRAME[toc >> 3] * frames
+
+
+def _ogg_packets(data: bytes) -> list[bytes] | None:
+    """Packets of an Ogg stream, parsed directly (RFC 3533): far cheaper than opening a
+    container for the few pages of a clip. None when ``data`` is not a plain Ogg stream."""
+    packets, current, pos = [], b"", 0
+    while pos < len(data):
+        if data[pos:pos + 4] != b"OggS" or pos + 27 > len(data):
+            return None
+        count = data[pos + 26]
+        lacing = data[pos + 27:pos + 27 + count]
+        pos += 27 + count
+        for size in lacing:
+            current += data[pos:pos + size]
+            pos += size
+            if size < 255:
+                packets.append(current)
+                current = b""
+    return packets
+
+
 def opus_packets(data: bytes) -> list[tuple[bytes, int]]:
     """The Opus packets of an Ogg/WebM Opus file: ``(payload, duration in 1/48000 s)``."""
+    raw = _ogg_packets(data) if data[:4] == b"OggS" else None
+    if raw and len(raw) > 2 and raw[0].startswith(b"OpusHead"):
+        return [(p, _opus_duration(p)) for p in raw[2:] if p]  # after OpusHead and OpusTags
     with _open(data) as container:
         stream = container.streams.audio[0]
         return [(bytes(p), int(p.duration or 960)) for p in container.demux(stream) if p.size]

@@ -14,7 +14,7 @@ import gzip
 import hashlib
 import json
 
-from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template,
+from flask import (Blueprint, Response, abort, g, redirect, render_template,
                    request, url_for)
 
 from .. import languages
@@ -166,7 +166,7 @@ def studio_lang(lang: str):
     if lang not in languages.LANGUAGES:
         abort(404)
     return render_template("voice/studio_lang.html", progress=studio.progress(get_db(), _coop(), lang),
-                           lang=lang, name=languages.get(lang).name)
+                           code=lang, name=languages.get(lang).name)
 
 
 @bp.post("/record")
@@ -230,7 +230,7 @@ def translations(lang: str):
     """The strings of a language still awaiting a native speaker's review."""
     if lang not in languages.LANGUAGES:
         abort(404)
-    return render_template("voice/translations.html", lang=lang, name=languages.get(lang).name,
+    return render_template("voice/translations.html", code=lang, name=languages.get(lang).name,
                            entries=review.awaiting(lang))
 
 
