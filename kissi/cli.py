@@ -78,9 +78,8 @@ def init_app(app) -> None:
     from .voice import cli as voice_cli
 
     voice_cli.init_app(app)
-    from .cli_ledger import COMMANDS as ledger_commands
-    for command in ledger_commands:
-        app.cli.add_command(command)
+    from . import cli_ledger
+    cli_ledger.init_app(app)
     from .listen import cli as listen_cli
 
     listen_cli.init_app(app)

@@ -14,6 +14,7 @@ import sqlite_utils
 from . import ledger, stock
 from .db import transaction
 from .errors import Invalid
+from .ledger import N_
 
 _NOT_VOIDED = "not exists (select 1 from sale_voids v where v.id = s.id)"
 MAX_PERIOD_DAYS = 366
@@ -23,7 +24,7 @@ def _check_day(value, field="day") -> str:
     try:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
-        raise Invalid("bad_date", "Enter a date as YYYY-MM-DD", field) from None
+        raise Invalid("bad_date", N_("Enter a date as YYYY-MM-DD"), field) from None
 
 
 def _top_products(db, shop_id, start, end, limit):
@@ -112,9 +113,9 @@ def period_summary(db: sqlite_utils.Database, shop_id: str, start: str, end: str
     start, end = _check_day(start, "start"), _check_day(end, "end")
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     if last < first:
-        raise Invalid("bad_period", "The end is before the start", "end")
+        raise Invalid("bad_period", N_("The end is before the start"), "end")
     if (last - first).days >= MAX_PERIOD_DAYS:
-        raise Invalid("period_too_long", "Choose at most a year", "end")
+        raise Invalid("period_too_long", N_("Choose at most a year"), "end")
     per_day = _per_day(db, shop_id, start, end)
     days = []
     for i in range((last - first).days + 1):

@@ -170,3 +170,22 @@ def test_failed_call_does_not_consume_its_idempotency_key(api, db, soap):
     assert api.post("/customers", json={"name": ""}, headers=headers).status_code == 422
     assert db.execute("select count(*) from idempotency_keys").fetchone()[0] == 0
     assert api.post("/customers", json={"name": "Awa"}, headers=headers).status_code == 201
+
+
+def test_idempotency_keys_belong_to_one_user(app, db, soap, trader):
+    from kissi import members
+
+    headers = {"Idempotency-Key": "same"}
+    payload = {"name": "Awa"}
+    first = app.test_client()
+    first.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    login(first, trader)
+    assert first.post("/api/v1/customers", json=payload, headers=headers).status_code == 201
+    helper = make_user(db, "trader", shop_id=trader["shop_id"], name="Helper")
+    second = app.test_client()
+    second.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    login(second, helper)
+    answer = second.post("/api/v1/customers", json=payload, headers=headers)
+    assert answer.status_code == 201 and "Idempotent-Replayed" not in answer.headers
+    assert db.execute("select count(*) from customers").fetchone()[0] == 2
+    assert members.get_user(db, helper["id"])["shop_id"] == trader["shop_id"]

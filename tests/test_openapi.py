@@ -83,6 +83,7 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("post", f"/sales/{other['id']}/void", "/sales/{sale_id}/void", json={"reason": "oops"})
     call("get", "/customers", "/customers")
     call("patch", f"/customers/{cid}", c, json={"phone": "+225 07 07 07 07 08"})
+    call("post", f"/customers/{cid}/photo", c + "/photo", data=png_bytes(), content_type="image/png")
     call("post", f"/customers/{cid}/repayments", c + "/repayments",
          json={"amount": 200, "method": "mobile", "mobile_provider": "mtn"})
     call("get", f"/customers/{cid}", c)

@@ -20,6 +20,7 @@ from flask_babel import gettext
 
 from .. import credit, day, export, ledger, photos, products, sales, stock
 from ..errors import DomainError, Invalid
+from ..ledger import N_
 from . import idempotency, openapi
 from .auth import shop_required
 from .database import get_db
@@ -38,7 +39,7 @@ def body() -> dict:
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):  # DomainError's own status: 400
-        raise DomainError("bad_json", "The request body is not a JSON object")
+        raise DomainError("bad_json", N_("The request body is not a JSON object"))
     return data
 
 
@@ -66,6 +67,13 @@ def create_product():
     return created(products.create_product(get_db(), g.shop_id, name=data.get("name"),
                                            price=data.get("price"),
                                            **pick(data, "unit", "cost_price", "icon", "low_stock")))
+
+
+def _uploaded_photo() -> str:
+    """Store the photo sent as multipart field ``photo`` or as the raw body; its file name."""
+    upload = request.files.get("photo")
+    data = upload.read() if upload else request.get_data(cache=True)
+    return photos.save_photo(current_app.instance_path, data)
 
 
 @bp.get("/products/<product_id>")
@@ -99,10 +107,7 @@ def product_photo(product_id):
     """A photo as multipart field ``photo`` or as the raw body; stored as a thumbnail."""
     db = get_db()
     products.get_product(db, g.shop_id, product_id)
-    upload = request.files.get("photo")
-    data = upload.read() if upload else request.get_data(cache=True)
-    name = photos.save_photo(current_app.instance_path, data)
-    return jsonify(products.update_product(db, g.shop_id, product_id, photo=name))
+    return jsonify(products.update_product(db, g.shop_id, product_id, photo=_uploaded_photo()))
 
 
 @bp.post("/products/<product_id>/restock")
@@ -143,7 +148,7 @@ def list_sales():
     args = request.args
     limit = args.get("limit", "50")
     if not limit.isdigit():
-        raise Invalid("not_a_number", "Enter a number", "limit")
+        raise Invalid("not_a_number", N_("Enter a number"), "limit")
     return jsonify(sales=sales.list_sales(get_db(), g.shop_id, day=args.get("day"),
                                           before=args.get("before"), limit=int(limit)))
 
@@ -201,6 +206,14 @@ def update_customer(customer_id):
                                           **pick(body(), "name", "phone")))
 
 
+@bp.post("/customers/<customer_id>/photo")
+@shop_required
+def customer_photo(customer_id):
+    db = get_db()
+    credit.get_customer(db, g.shop_id, customer_id)
+    return jsonify(credit.update_customer(db, g.shop_id, customer_id, photo=_uploaded_photo()))
+
+
 @bp.post("/customers/<customer_id>/repayments")
 @shop_required
 def record_repayment(customer_id):
@@ -244,7 +257,7 @@ def period_summary():
         try:
             start = (date.fromisoformat(end) - timedelta(days=29)).isoformat()
         except ValueError:
-            raise Invalid("bad_date", "Enter a date as YYYY-MM-DD", "end") from None
+            raise Invalid("bad_date", N_("Enter a date as YYYY-MM-DD"), "end") from None
     return jsonify(day.period_summary(db, g.shop_id, start, end))
 
 

@@ -141,6 +141,8 @@ OPERATIONS = [
     ("get", "/customers/{customer_id}", "A customer and her credit history", None, 200,
      "CustomerDetail", []),
     ("patch", "/customers/{customer_id}", "Change a customer", "CustomerChange", 200, "Customer", []),
+    ("post", "/customers/{customer_id}/photo", "Set the customer's photo (JPEG, PNG or WebP)",
+     "photo", 200, "Customer", []),
     ("post", "/customers/{customer_id}/repayments", "A repayment (full or partial)",
      "RepaymentInput", 201, "Repayment", []),
     ("get", "/customers/{customer_id}/reminder", "A WhatsApp reminder link", None, 200,
