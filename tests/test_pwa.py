@@ -147,3 +147,12 @@ def test_static_script_is_gzipped_and_images_are_not(client):
     assert js.headers["Content-Encoding"] == "gzip"
     png = client.get("/icons/any-192.png", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in png.headers
+
+
+def test_gzipped_answer_still_revalidates_with_its_etag(client):
+    first = client.get("/static/kissi.css", headers={"Accept-Encoding": "gzip"})
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get("/static/kissi.css",
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304

@@ -29,9 +29,9 @@ def compress(response: Response) -> Response:
         return response
     response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
-    if response.get_etag()[0]:  # the bytes changed: the strong validator must say so
-        etag, _ = response.get_etag()
-        response.set_etag(etag + "-gz")
+    etag, _ = response.get_etag()
+    if etag:  # other bytes, same content: a weak validator, still good for If-None-Match
+        response.set_etag(etag, weak=True)
     return response
 
 
