@@ -83,6 +83,9 @@ def init_app(app) -> None:
     from .listen import cli as listen_cli
 
     listen_cli.init_app(app)
+    from .sync.cli import init_app as sync_cli
+
+    sync_cli(app)
 
 
 def _set_instance(ctx, param, value):

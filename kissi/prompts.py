@@ -270,3 +270,17 @@ PROMPTS.update({
     "error.truncated": _l("The recording was cut off. Please speak again."),
     "error.no_voice_engine": _l("Voice commands are not available in this language."),
 })
+
+# -- sync: the trader's sync state, enrollment and devices --------------------------------------
+PROMPTS.update({
+    "sync.all_sent": _l("Everything is sent."),
+    "sync.waiting": _l("Some sales are waiting to be sent."),
+    "sync.never": _l("Nothing has been sent yet."),
+    "sync.enroll": _l("Enroll a device."),
+    "sync.enrolled": _l("This device is enrolled."),
+    "sync.code": _l("The enrollment code."),
+    "sync.revoke": _l("Revoke this device."),
+    "sync.stock_negative": _l("Stock is below zero: check this product."),
+    "error.enrollment_invalid": _l("This enrollment code is unknown, used or expired."),
+    "error.device_revoked": _l("This device was revoked."),
+})

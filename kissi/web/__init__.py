@@ -27,3 +27,6 @@ def register(app: Flask) -> None:
     from . import listen
 
     listen.init_app(app)
+    from . import sync
+
+    sync.init_app(app)
