@@ -38,8 +38,22 @@ def demo_command(if_empty):
         click.echo(f"  {login['role']:8} {login['name']:16} {login['phone']} / {login['pin']}")
 
 
+def _shop_of(db, key: str) -> str:
+    """A shop id as given, or the shop of the trader with that phone number."""
+    from . import members
+
+    if db.execute("select 1 from shops where id = ?", [key]).fetchone():
+        return key
+    try:
+        user = members.find_by_phone(db, members.normalize_phone(key))
+    except DomainError:
+        user = None
+    return user["shop_id"] if user and user.get("shop_id") else key
+
+
 @click.command("export")
-@click.option("--shop", "shop_id", required=True, help="The shop's id.")
+@click.option("--shop", "shop_id", required=True,
+              help="The shop's id, or the phone number of the trader who keeps it.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the CSV files into (created if needed).")
 @with_appcontext
@@ -49,7 +63,7 @@ def export_command(shop_id, out_dir):
 
     db = open_db()
     try:
-        files = export.export_shop(db, shop_id, out_dir)
+        files = export.export_shop(db, _shop_of(db, shop_id), out_dir)
     except DomainError as err:
         raise click.ClickException(f"{err.code}: {err.message}") from None
     finally:

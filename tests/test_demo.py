@@ -42,5 +42,9 @@ def test_export_command_writes_the_csv_files(app, db, tmp_path):
     result = app.test_cli_runner().invoke(args=["export", "--shop", shop_id, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sales.csv").read_text().count("\n") > 100
+    by_phone = app.test_cli_runner().invoke(
+        args=["export", "--shop", demo.TRADERS[0]["phone"], "--out", str(tmp_path / "awa")])
+    assert by_phone.exit_code == 0 and (tmp_path / "awa" / "sales.csv").read_text() == \
+        (tmp_path / "sales.csv").read_text()
     bad = app.test_cli_runner().invoke(args=["export", "--shop", "nope", "--out", str(tmp_path)])
     assert bad.exit_code != 0 and "not_found" in bad.output

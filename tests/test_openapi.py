@@ -93,6 +93,9 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("get", "/period", "/period")
     call("get", "/export", "/export")
     call("get", "/openapi.json", "/openapi.json")
+    call("post", "/listen", "/listen", data={"audio": (io.BytesIO(b""), "a.ogg")},
+         content_type="multipart/form-data")  # an error answer; a success is checked below
+    seen.add(("post", "/listen"))
     # error answers fit the Error schema too
     call("get", "/products/nope", p)
     call("post", "/sales", "/sales", json={"lines": []})
@@ -100,6 +103,22 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("post", f"/sales/{other['id']}/void", "/sales/{sale_id}/void", json={"reason": "x"})
     documented = {(m, path) for path, ops in doc["paths"].items() for m in ops}
     assert seen == documented, documented - seen
+
+
+def test_a_heard_intent_fits_the_intent_schema(client):
+    """``POST /api/v1/listen`` answers ``Intent.as_dict()`` (its success needs a speech model,
+    tested in tests/test_listen_web.py); the documented schema must accept it."""
+    from kissi.listen.intents import Intent
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schema = {**doc["paths"]["/listen"]["post"]["responses"]["200"]["content"]["application/json"]
+              ["schema"], "components": doc["components"]}
+    for intent in (Intent("sell", heard="cinq savons", product_id="p", product="Savon", qty=5000,
+                          extra={"engine": "vosk"}),
+                   Intent("unclear", heard="", reason="no_product"),
+                   Intent("repay", customer_id="c", customer="Awa", amount=500),
+                   Intent("ask", topic="today")):
+        jsonschema.validate(intent.as_dict(), schema, cls=jsonschema.Draft202012Validator)
 
 
 def test_every_schema_is_used(client):

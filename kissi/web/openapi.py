@@ -112,6 +112,11 @@ SCHEMAS = {
         days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_products=array("TopProduct")),
+    # kissi.listen.intents.Intent.as_dict(): what a spoken command was understood as
+    "Intent": _obj("action", "heard product_id product customer_id customer qty amount"
+                   " unit_price topic reason",
+                   action={"enum": ["sell", "restock", "repay", "ask", "unclear"]}, qty=INT,
+                   amount=INT, unit_price=INT, extra={"type": "object"}),
 }
 
 # (method, path, summary, request schema, success status, response schema, query params)
@@ -152,6 +157,8 @@ OPERATIONS = [
     ("get", "/period", "Several days' summary (default: the last 30 days)", None, 200,
      "PeriodSummary", ["start", "end"]),
     ("get", "/export", "Everything the trader owns, a zip of CSV files", None, 200, "zip", []),
+    ("post", "/listen", "What a spoken command was understood as (nothing is written)",
+     "audio", 200, "Intent", []),
     ("get", "/openapi.json", "This document", None, 200, "openapi", []),
 ]
 
@@ -174,7 +181,11 @@ def _operation(method, path, summary, request_schema, status, response_schema, q
                                       "answer; with another body it is refused (422)."})
     if params:
         op["parameters"] = params
-    if request_schema == "photo":
+    if request_schema == "audio":
+        op["requestBody"] = {"content": {"multipart/form-data": {"schema": _obj(
+            "audio", "screen", audio={"type": "string", "format": "binary"},
+            screen={"enum": ["sell", "stock", "debts"]})}}}
+    elif request_schema == "photo":
         op["requestBody"] = {"content": {
             "multipart/form-data": {"schema": _obj("photo", photo={"type": "string",
                                                                    "format": "binary"})},
