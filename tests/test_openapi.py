@@ -101,7 +101,9 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("post", "/sales", "/sales", json={"lines": []})
     call("post", "/sales", "/sales", data=b"{", content_type="application/json")
     call("post", f"/sales/{other['id']}/void", "/sales/{sale_id}/void", json={"reason": "x"})
-    documented = {(m, path) for path, ops in doc["paths"].items() for m in ops}
+    # the sync endpoints speak a binary batch format: tests/test_sync_*.py exercise them
+    documented = {(m, path) for path, ops in doc["paths"].items() for m, op in ops.items()
+                  if "sync" not in op.get("tags", [])}
     assert seen == documented, documented - seen
 
 

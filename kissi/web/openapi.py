@@ -207,9 +207,15 @@ def _operation(method, path, summary, request_schema, status, response_schema, q
 
 
 def document() -> dict:
+    """The whole ``/api/v1`` document: the ledger operations above and the sync endpoints
+    (described by :mod:`kissi.sync.openapi`, whose binary bodies JSON Schema cannot say)."""
+    from ..sync import openapi as sync_openapi
+
     paths: dict = {}
     for method, path, *rest in OPERATIONS:
         paths.setdefault(path, {})[method] = _operation(method, path, *rest)
+    for path, item in sync_openapi.PATHS.items():
+        paths[path[len("/api/v1"):]] = item
     return {
         "openapi": "3.1.0",
         "info": {"title": "kissi shop ledger API", "version": __version__,
@@ -219,5 +225,5 @@ def document() -> dict:
                                 "(1 piece = 1000, 1.5 kg = 1500)."},
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, **sync_openapi.COMPONENTS},
     }
