@@ -5,21 +5,9 @@ transaction that commits only if the response is a success (< 400); a failed req
 writes nothing (DESIGN.md rule 9). Domain calls inside nest as savepoints. A view that
 must commit even when it answers an error (a failed login records the failure) is marked
 with :func:`own_transaction` and manages its transactions itself.
-
-Each server thread keeps its connection between requests (per app, per thread). Opening
-one per request cost more than a whole page: the connect, its pragmas and the parse of the
-schema took about half of a request's time, so a kept connection doubles the sales and
-pages a node serves per second. It also keeps the WAL file: in WAL mode the last
-connection to close checkpoints the database (with an fsync) and deletes the WAL, which
-made every write request on a quiet node pay a checkpoint and re-create the WAL. A
-connection that ends a request with an error, or still inside a transaction, is closed
-and not reused. ``:memory:`` databases are not kept (each connection is its own database).
 """
 from __future__ import annotations
 
-import threading
-
-import sqlite_utils
 from flask import Flask, current_app, g, request
 
 from .. import db as store
@@ -27,32 +15,10 @@ from .. import db as store
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def _thread_db(app: Flask) -> sqlite_utils.Database:
-    """This thread's connection to ``app``'s database, opened on first use and kept."""
-    path = str(app.config["DATABASE"])
-    if path == ":memory:":
-        return store.connect(path)
-    kept = app.extensions["kissi_db_threads"]
-    db = getattr(kept, "db", None)
-    if db is None or kept.path != path:
-        if db is not None:
-            db.conn.close()
-        db = kept.db = store.connect(path)
-        kept.path = path
-    return db
-
-
-def _forget(app: Flask, db: sqlite_utils.Database) -> None:
-    kept = app.extensions["kissi_db_threads"]
-    if getattr(kept, "db", None) is db:
-        kept.db = None
-    db.conn.close()
-
-
 def get_db():
-    """The request's database handle: this thread's kept connection."""
+    """The request's database handle, opened on first use."""
     if "db" not in g:
-        g.db = _thread_db(current_app)
+        g.db = store.connect(current_app.config["DATABASE"])
     return g.db
 
 
@@ -63,8 +29,6 @@ def own_transaction(view):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["kissi_db_threads"] = threading.local()
-
     @app.before_request
     def _begin():
         view = current_app.view_functions.get(request.endpoint)
@@ -79,13 +43,9 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.teardown_request
-    def _release(exc):
+    def _close(exc):
         db = g.pop("db", None)
-        if db is None:
-            return
-        try:
+        if db is not None:
             if g.pop("request_tx", False):
                 store.end(db, commit=False)
-        finally:
-            if exc is not None or db.conn.in_transaction or str(app.config["DATABASE"]) == ":memory:":
-                _forget(app, db)  # not reused: a connection left midway
+            db.conn.close()
