@@ -25,7 +25,6 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import qrcode
 import sqlite_utils
 
 from . import logins, members
@@ -240,6 +239,8 @@ def qr_svg(data: str) -> str:
     one costs ~12 ms (qrcode tries its 8 masks), so recent ones are kept: a trainer
     prints the same sheets again.
     """
+    import qrcode  # loaded on first use: only trainers print cards
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     qr.add_data(data)
     qr.make(fit=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
-
 THEME = "#0b5d3b"  # deep green: the manifest's theme colour and the icon's ground
 ACCENT = "#ffc629"  # coin gold
 WHITE = "#ffffff"
@@ -20,6 +18,8 @@ SIZES = (192, 512)
 @lru_cache(maxsize=8)
 def icon_png(size: int, maskable: bool = False) -> bytes:
     """The icon as PNG bytes, ``size`` x ``size``; ``maskable`` keeps a full-bleed ground."""
+    from PIL import Image, ImageDraw  # loaded on first use
+
     scale = 4  # draw large, then downsample: cheap anti-aliasing
     s = size * scale
     image = Image.new("RGBA", (s, s), (0, 0, 0, 0))

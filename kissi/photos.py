@@ -14,8 +14,6 @@ import os
 import re
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from .errors import Invalid
 from .ledger import N_
 
@@ -34,6 +32,8 @@ def make_thumbnail(data: bytes) -> bytes:
         raise Invalid("photo_empty", N_("The photo is empty"), "photo")
     if len(data) > MAX_BYTES:
         raise Invalid("photo_too_big", N_("The photo is too big (5 MB at most)"), "photo")
+    from PIL import Image, ImageOps, UnidentifiedImageError  # loaded on first use
+
     try:
         with Image.open(io.BytesIO(data), formats=sorted(FORMATS)) as img:
             width, height = img.size

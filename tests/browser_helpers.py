@@ -25,8 +25,8 @@ PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "i
 # WebPageTest's "3G Slow" profile: 400 ms round trip, 400 kbit/s each way.
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
            "uploadThroughput": 400_000 / 8}
-# Chrome DevTools' harsher "Slow 3G" preset (its 400 ms RTT times 5, 500 kbit/s * 0.8):
-# reported beside it, not held to the target.
+# Chrome DevTools' "Slow 3G" preset as Chromium defines it (NetworkManager.ts): latency
+# 400 ms * 5 = 2000 ms, download and upload 500 kbit/s * 0.8 = 400 kbit/s (50,000 B/s).
 DEVTOOLS_SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500_000 / 8 * 0.8,
                     "uploadThroughput": 500_000 / 8 * 0.8}
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

@@ -226,7 +226,8 @@ def test_bytes_per_page_fit_the_budget(browser, shop):
             totals = meter.by_type()
             docs = [r for r in meter.requests.values() if r["type"] == "Document"]
             assert docs and all(r["encoding"] == "gzip" for r in docs), docs
-            html_css = totals.get("Document", 0) + totals.get("Stylesheet", 0)
+            assert totals.get("Stylesheet", 0) == 0  # inlined: the page carries its CSS
+            html_css = totals.get("Document", 0)
             assert html_css <= BUDGET, f"{path}: {html_css} bytes of HTML+CSS"
             figures.append(f"{path} html+css={html_css} B ({html_css / BUDGET:.0%} of budget) "
                            f"js={totals.get('Script', 0)} B")
@@ -235,29 +236,56 @@ def test_bytes_per_page_fit_the_budget(browser, shop):
     report("BYTES per page (gzipped, on the wire, headers included): " + "; ".join(figures))
 
 
-def time_to_sell_screen(browser, shop, conditions) -> float:
-    """Seconds from the tap on "sell" to a sell grid drawn with its CSS and scripts ready
-    (DOMContentLoaded waits for the deferred scripts), first visit (no cache, no worker)."""
+# Marks, from the navigation's start, the first animation frame in which the sell grid's
+# first tile is on screen with the page's styles applied (the tiles are laid out as a grid).
+FIRST_TILE_JS = """(() => {
+  const tick = () => {
+    const el = document.querySelector('main .pick');
+    if (el && el.checkVisibility() && el.getBoundingClientRect().height >= 48) {
+      window.__firstTile = performance.now(); return; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()"""
+
+
+def time_to_sell_screen(browser, shop, conditions) -> dict:
+    """Seconds from the navigation to /sell/ to a usable sell screen, on a cold phone (no
+    HTTP cache, no service worker) already signed in (its session cookie is set first; the
+    login is not measured). Usable: the first product tile is drawn with its styles and
+    DOMContentLoaded has fired (the document is parsed: every tile is a plain link that
+    works; the scripts are async enhancements and do not hold DOMContentLoaded). The load
+    event, which also waits for those scripts, is reported beside it."""
     context, page = signed_in_context(browser, shop, service_workers="block")
     try:
+        page.add_init_script(FIRST_TILE_JS)
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         cdp.send("Network.emulateNetworkConditions", conditions)
-        page.goto(shop["node"].url + "/sell/", wait_until="domcontentloaded")
-        page.locator("main .pick").first.wait_for(state="visible")
-        return page.evaluate(
-            "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd") / 1000
+        page.goto(shop["node"].url + "/sell/", wait_until="load")
+        page.wait_for_function("window.__firstTile !== undefined")
+        marks = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
+            return {tile: window.__firstTile, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+                    css: performance.getEntriesByType('resource')
+                         .filter(r => r.initiatorType === 'link').length}; }""")
+        assert marks["css"] == 0  # no stylesheet round trip: the CSS is in the page
+        return {"usable": max(marks["tile"], marks["dcl"]) / 1000, "tile": marks["tile"] / 1000,
+                "load": marks["load"] / 1000}
     finally:
         context.close()
 
 
 def test_time_to_usable_sell_screen_on_slow_3g(browser, shop):
+    """Both links in the same run: WebPageTest's 3G Slow (400 ms RTT) and Chrome DevTools'
+    Slow 3G preset (2000 ms RTT, 400 kbit/s down and up); target <= 3 s on both."""
     slow = time_to_sell_screen(browser, shop, SLOW_3G)
     harsh = time_to_sell_screen(browser, shop, DEVTOOLS_SLOW_3G)
-    report(f"SLOW 3G time to a usable sell screen: {slow:.2f} s (400 ms RTT, 400 kbit/s); "
-          f"{harsh:.2f} s with DevTools' Slow 3G preset (2 s RTT)")
-    assert slow <= 3.0
+    line = lambda t: f"usable {t['usable']:.2f} s (tile drawn {t['tile']:.2f} s, load {t['load']:.2f} s)"  # noqa: E731
+    report(f"SLOW 3G time to a usable sell screen, cold phone, signed in: {line(harsh)} with "
+           f"DevTools' Slow 3G preset (2000 ms RTT, 400 kbit/s down, 400 kbit/s up); "
+           f"{line(slow)} on 400 ms RTT, 400 kbit/s")
+    assert slow["usable"] <= 3.0 and harsh["usable"] <= 3.0
 
 
 def test_pages_open_offline_from_the_cache_with_their_time(phone, shop):

@@ -67,6 +67,24 @@ def test_service_worker_is_served_from_root_and_revalidated(client):
     assert client.get("/sw.js").get_data(as_text=True).count(version) == 1
 
 
+def test_worker_does_not_precache_the_stylesheets_pages_inline(client, app, tmp_path):
+    from kissi.web import pwa
+
+    body = client.get("/sw.js").get_data(as_text=True)
+    precache = re.search(r"var PRECACHE = (\[.*?\]);", body).group(1)
+    assert "/static/app.js" in precache and ".css" not in precache  # no page fetches them
+    versions = []
+    for css in ("x", "y"):  # two folders: the static files are read once per folder
+        folder = tmp_path / f"static-{css}"
+        folder.mkdir()
+        (folder / "app.js").write_text("same")
+        (folder / "kissi.css").write_text(css)
+        app.static_folder = str(folder)
+        with app.test_request_context():
+            versions.append(pwa.shell_version())
+    assert versions[0] != versions[1]  # a CSS change still renews the caches
+
+
 def test_shell_version_changes_when_a_static_file_changes(app, tmp_path):
     from kissi.web import pwa
 

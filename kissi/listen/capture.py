@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 
-import av
 import numpy as np
 
 from ..voice.audio import AudioError, SAMPLE_RATE, decode
@@ -63,6 +62,8 @@ def _complete(data: bytes, fmt: str, samples: int) -> bool:
         header = data[last:last + 27]
         table_end = last + 27 + header[26]
         return bool(header[5] & 0x04) and len(data) >= table_end + sum(data[last + 27:table_end])
+    import av  # loaded on first use (see kissi.voice.audio)
+
     try:
         with av.open(io.BytesIO(data)) as container:
             stated = container.duration

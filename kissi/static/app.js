@@ -6,7 +6,9 @@
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
      load, "online" event, every 20 s) with the same key, so it lands exactly once;
    - says "offline, as of HH:MM" on a page the service worker served from its cache. */
-(function () {
+(function (run) {  // async: wait for the document when it is still being parsed
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run); else run();
+})(function () {
   'use strict';
   var D = document, H = D.documentElement, W = window;
   var sw = navigator.serviceWorker;
@@ -154,4 +156,4 @@
   }
   W.kissiFlush = flush;
   flush();
-})();
+});

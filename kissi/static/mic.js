@@ -1,7 +1,7 @@
 /* Voice input: hold the mic to speak, let go to send (at most 10 s). The clip goes to the
    form's action; the answer (the confirmation page) replaces this page. Without this file
    or without MediaRecorder, the mic opens the phone's recorder and the arrow sends. */
-(function(){var d=document;if(!window.MediaRecorder||!navigator.mediaDevices)return;
+(function(r){document.readyState=='loading'?document.addEventListener('DOMContentLoaded',r):r()})(function(){var d=document;if(!window.MediaRecorder||!navigator.mediaDevices)return;
 var types=['audio/webm;codecs=opus','audio/ogg;codecs=opus','audio/webm'],type=types.filter(function(t){return MediaRecorder.isTypeSupported(t)})[0];
 if(!type)return;
 [].forEach.call(d.querySelectorAll('form.mic'),function(f){var b=f.querySelector('.micb'),rec=null,parts=[],timer=0;
@@ -17,4 +17,4 @@ rec=new MediaRecorder(s,{mimeType:type,audioBitsPerSecond:24000});b.classList.ad
 rec.ondataavailable=function(x){if(x.data.size)parts.push(x.data)};
 rec.onstop=function(){s.getTracks().forEach(function(t){t.stop()});b.classList.remove('on');rec=null;if(parts.length)send()};
 rec.start();timer=setTimeout(stop,9500)})});
-['pointerup','pointerleave','pointercancel'].forEach(function(n){b.addEventListener(n,stop)})})})();
+['pointerup','pointerleave','pointercancel'].forEach(function(n){b.addEventListener(n,stop)})})});

@@ -2,7 +2,7 @@
    [data-say] plays a sentence (autoplayed when marked so, once audio is unlocked by the
    first tap, as browsers require); [data-record] records in the browser (MediaRecorder).
    The page works without this file: the icons and texts are all there. */
-(function(){var d=document,lang=d.documentElement.lang||'fr',clips=null,a=new Audio(),ok=false,queued=null;
+(function(r){document.readyState=='loading'?document.addEventListener('DOMContentLoaded',r):r()})(function(){var d=document,lang=d.documentElement.lang||'fr',clips=null,a=new Audio(),ok=false,queued=null;
 function man(cb){if(clips)return cb();fetch('/voice/'+lang+'/manifest.json',{credentials:'same-origin'})
 .then(function(r){return r.ok?r.json():{clips:{}}}).then(function(m){clips=m.clips||{};cb()}).catch(function(){clips={}})}
 function play(u){if(!u)return;a.pause();a.src=u;var p=a.play();if(p&&p.catch)p.catch(function(){queued=u})}
@@ -21,4 +21,4 @@ rec.onstop=function(){s.getTracks().forEach(function(t){t.stop()});var type=rec.
 f.set('audio',new Blob(parts,{type:type}),'recording.'+(type.indexOf('ogg')>=0?'ogg':type.indexOf('mp4')>=0?'m4a':'webm'));
 fetch(b.form.action,{method:'POST',body:f,credentials:'same-origin'}).then(function(r){
 if(r.redirected){location.href=r.url;return}r.text().then(function(t){d.open();d.write(t);d.close()})})};
-rec.start();setTimeout(function(){if(rec&&rec.state=='recording')rec.stop()},14000)})})})})();
+rec.start();setTimeout(function(){if(rec&&rec.state=='recording')rec.stop()},14000)})})})});

@@ -14,7 +14,6 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
-import av
 import numpy as np
 
 from ..errors import Invalid
@@ -43,6 +42,8 @@ class Probe:
 
 
 def _open(data: bytes):
+    import av  # FFmpeg's libraries: loaded on first use, not in every idle node (~17 MB)
+
     try:
         return av.open(io.BytesIO(data), mode="r")
     except (av.error.FFmpegError, ValueError, OSError):
@@ -71,6 +72,8 @@ def decode(data: bytes, rate: int = SAMPLE_RATE, max_seconds: float | None = Non
     ``max_seconds`` stops decoding early (the caller gets an error, not a huge array) when
     the sound is longer, whatever its header claims. Raises :class:`AudioError`.
     """
+    import av
+
     chunks: list[np.ndarray] = []
     resamplers: dict[tuple, av.AudioResampler] = {}
     total = 0
@@ -146,6 +149,8 @@ def encode_opus(pcm: np.ndarray, rate: int = SAMPLE_RATE, bitrate: int = OPUS_BI
     """Mono int16 PCM to Opus in Ogg (``container='ogg'``) or WebM; deterministic bytes."""
     if len(pcm) == 0:
         raise AudioError("empty", "The recording is empty.")
+    import av
+
     out = io.BytesIO()
     options = {"fflags": "+bitexact"}
     with av.open(out, mode="w", format=container, options=options) as muxer:
@@ -251,6 +256,8 @@ def concat_opus(template: bytes, parts: list[list[tuple[bytes, int]]]) -> bytes:
     header the output reuses. Each joined clip keeps its few ms of encoder priming, which
     is inaudible at the quiet edges :func:`prepare_clip` leaves.
     """
+    import av
+
     out = io.BytesIO()
     with _open(template) as source, av.open(out, mode="w", format="ogg",
                                              options={"fflags": "+bitexact"}) as muxer:

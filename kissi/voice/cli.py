@@ -1,7 +1,10 @@
 """``kissi voice ...``: build the machine clips of a language, show what each language has."""
 from __future__ import annotations
 
-import threading
+import importlib.util
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -68,29 +71,46 @@ def status_command():
     db.conn.close()
 
 
-def start_offline_build(app) -> threading.Thread | None:
-    """On ``kissi serve``: make the missing eSpeak NG clips in the background.
+def start_offline_build(app) -> subprocess.Popen | None:
+    """On ``kissi serve``: make the missing eSpeak NG clips in a background process.
 
     So a fresh node speaks French, English and Arabic without anyone running a command,
-    and never makes a request wait: the thread has its own connection and writes one
-    clip per short transaction. ``VOICE_BUILD_ON_SERVE = False`` turns it off.
+    and never makes a request wait: the child has its own connection, writes one clip per
+    short transaction and runs at a lower priority. A child process rather than a thread:
+    the build loads FFmpeg, eSpeak NG and every language's catalog (about 40 MB at its
+    peak) and a thread could never give that back, while a child's memory is freed when
+    it exits and the idle server stays small. ``VOICE_BUILD_ON_SERVE = False`` turns it off.
     """
-    if not app.config.get("VOICE_BUILD_ON_SERVE", True) or not espeak.available():
+    if not app.config.get("VOICE_BUILD_ON_SERVE", True) or importlib.util.find_spec("espeakng_loader") is None:
         return None
+    return subprocess.Popen([sys.executable, "-m", __name__, str(app.config["DATABASE"]),
+                             str(audio_files(app).root), str(os.getpid())],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
-    def run():
-        db = store.connect(app.config["DATABASE"])
-        try:
-            for lang in espeak.VOICES:
-                builder.build(db, audio_files(app), lang, offline=True, say=lambda m: None)
-        finally:
-            db.conn.close()
 
-    thread = threading.Thread(target=run, name="kissi-voice-build", daemon=True)
-    thread.start()
-    return thread
+def _offline_build(database: str, folder: str, parent: int) -> None:
+    """The child's work: every language eSpeak NG speaks; stops when the server is gone."""
+    os.nice(10)
+
+    def still_wanted(item) -> None:
+        if os.getppid() != parent:
+            raise SystemExit(0)
+
+    if not espeak.available():
+        return
+    db = store.connect(database)
+    try:
+        for lang in espeak.VOICES:
+            builder.build(db, clips.ClipFiles(folder), lang, offline=True, progress=still_wanted,
+                          say=lambda m: None)
+    finally:
+        db.conn.close()
 
 
 def init_app(app) -> None:
     app.cli.add_command(voice_group)
     app.extensions.setdefault("kissi_serve_hooks", []).append(start_offline_build)
+
+
+if __name__ == "__main__":  # the child started by start_offline_build
+    _offline_build(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -25,8 +25,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from num2words import num2words
-
 from .. import languages
 
 NUM2WORDS = {"fr": "fr", "en": "en", "ar": "ar"}
@@ -157,6 +155,8 @@ def _joined(groups: list[list[str]], conjunction: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _words(n: int, lang: str) -> tuple[str, ...]:
     if lang in NUM2WORDS:
+        from num2words import num2words  # its language tables: loaded on first use
+
         return tuple(_split(num2words(n, lang=NUM2WORDS[lang])))
     if lang == "wo":
         return tuple(_wo(n))

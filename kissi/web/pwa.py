@@ -111,7 +111,10 @@ def icon(purpose: str, size: int):
 def service_worker():
     """The service worker, always revalidated (a stale worker would pin old caches)."""
     static = url_for("static", filename="")
-    precache = [static + name for name, _ in _static_files(current_app.static_folder)]
+    # Stylesheets are inlined in every page (kissi.web.ui.inline_css): no page fetches
+    # them, so they are not precached; they still count in the version (pages change).
+    precache = [static + name for name, _ in _static_files(current_app.static_folder)
+                if not name.endswith(".css")]
     precache += [url_for("pwa.manifest")]
     precache += [url_for("pwa.icon", size=size, purpose=p) for size in icons.SIZES
                  for p in ("any", "maskable")]
