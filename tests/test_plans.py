@@ -141,3 +141,19 @@ def test_an_unpaid_trader_still_sells_reads_and_exports(db, coop, default_plans,
     assert sales.get_sale(db, shop_id, sale["id"])["total"] == 500
     files = {f.name: f.read_text() for f in export.export_shop(db, shop_id, tmp_path)}
     assert sale["id"] in files["sales.csv"]
+
+
+def test_plan_and_subscribe_commands(app, db, coop):
+    runner = app.test_cli_runner()
+    added = runner.invoke(args=["plan", "add", "--code", "stall", "--name", "Small stall",
+                                "--price", "3000"])
+    assert added.exit_code == 0, added.output
+    assert runner.invoke(args=["plan", "add", "--code", "stall", "--name", "X",
+                               "--price", "3000"]).exit_code != 0
+    assert "stall" in runner.invoke(args=["plan", "list"]).output
+    done = runner.invoke(args=["subscribe", "--shop", coop["awa"]["phone"], "--plan", "stall",
+                               "--start", NOV])
+    assert done.exit_code == 0, done.output
+    assert plans.subscription(db, coop["awa"]["shop_id"])["plan"]["code"] == "stall"
+    assert runner.invoke(args=["plan", "deactivate", "stall"]).exit_code == 0
+    assert plans.get_plan(db, "stall")["active"] == 0
