@@ -167,9 +167,16 @@ def _shop_in_care(db, actor: dict | None, shop_id: str) -> dict:
     raise NotFound("shop", "shop")
 
 
-def _manager(actor) -> None:
+def _manager(actor, db=None) -> None:
+    """Subscriptions and payments are written by trainers and admins, at the hub or on a
+    cooperative's device; the hub refuses them from a shop's own device."""
     if actor is not None and actor["role"] not in ("trainer", "admin"):
         raise Forbidden("forbidden", "Only a trainer or an admin can do this")
+    if db is not None:
+        enrolled = db.execute("select scope_kind from sync_state where singleton = 1").fetchone()
+        if enrolled and enrolled[0] == "shop":
+            raise Forbidden("subscriptions_elsewhere",
+                            "Subscriptions are recorded at the hub or on the cooperative's device")
 
 
 # -- subscriptions ----------------------------------------------------------------------------
@@ -194,7 +201,7 @@ def subscribe(db: sqlite_utils.Database, actor: dict | None, shop_id: str, plan_
     One subscription per shop: subscribing again changes its plan (and reactivates it).
     The first month owed is ``start_month``, else the shop's current month.
     """
-    _manager(actor)
+    _manager(actor, db)
     _shop_in_care(db, actor, shop_id)
     plan = get_plan(db, plan_key)
     if not plan["active"]:
@@ -217,7 +224,7 @@ def subscribe(db: sqlite_utils.Database, actor: dict | None, shop_id: str, plan_
 
 def stop(db: sqlite_utils.Database, actor: dict | None, shop_id: str) -> dict:
     """End a subscription: no month is owed any more (payments made stay, as facts)."""
-    _manager(actor)
+    _manager(actor, db)
     _shop_in_care(db, actor, shop_id)
     current = subscription(db, shop_id)
     if current is None:
@@ -235,7 +242,7 @@ def record_payment(db: sqlite_utils.Database, actor: dict | None, shop_id: str, 
 
     ``amount`` defaults to what is left to pay for the month (the plan's price at most).
     """
-    _manager(actor)
+    _manager(actor, db)
     _shop_in_care(db, actor, shop_id)
     month = check_month(month)
     current = subscription(db, shop_id)
@@ -259,7 +266,7 @@ def record_payment(db: sqlite_utils.Database, actor: dict | None, shop_id: str, 
 def reverse_payment(db: sqlite_utils.Database, actor: dict | None, payment_id: str,
                     reason: str) -> dict:
     """Cancel a payment recorded by mistake: a new fact, the payment itself stays."""
-    _manager(actor)
+    _manager(actor, db)
     row = db.execute("select shop_id from subscription_payments where id = ?",
                      [payment_id]).fetchone()
     if row is None:

@@ -376,3 +376,5 @@ PROMPTS.update({
     "error.already_paid": _l("This month is already paid"),
     "error.already_reversed": _l("This payment was already cancelled"),
 })
+PROMPTS["error.subscriptions_elsewhere"] = _l(
+    "Subscriptions are recorded at the hub or on the cooperative's device")
