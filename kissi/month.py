@@ -24,10 +24,6 @@ from . import day as days, ledger
 from .errors import Invalid
 from .plans import check_month, shift_month
 
-_NOT_VOIDED = "not (e.kind = 'credit' and e.sale_id is not null and exists" \
-              " (select 1 from sale_voids v where v.id = e.sale_id))"
-
-
 def bounds(month: str) -> tuple[str, str]:
     """First and last day of ``YYYY-MM``."""
     y, m = int(month[:4]), int(month[5:])
@@ -57,12 +53,17 @@ def _products_by_qty(db, shop_id, start, end, limit):
 
 
 def debts_at(db: sqlite_utils.Database, shop_id: str, end: str) -> int:
-    """What her customers owed her at the end of day ``end`` (credit of sales not voided,
-    minus repayments)."""
-    return db.execute(
-        "select coalesce(sum(case e.kind when 'credit' then e.amount else -e.amount end), 0)"
-        f" from credit_entries e where e.shop_id = ? and e.day <= ? and {_NOT_VOIDED}",
+    """What her customers owed her at the end of day ``end``: credit minus repayments, less
+    the credit of voided sales (found from the few voids, so the entries are read from
+    their covering index only)."""
+    owed = db.execute(
+        "select coalesce(sum(case kind when 'credit' then amount else -amount end), 0)"
+        " from credit_entries where shop_id = ? and day <= ?", [shop_id, end]).fetchone()[0]
+    voided = db.execute(
+        "select coalesce(sum(e.amount), 0) from sale_voids v join credit_entries e"
+        " on e.sale_id = v.id and e.kind = 'credit' where v.shop_id = ? and e.day <= ?",
         [shop_id, end]).fetchone()[0]
+    return owed - voided
 
 
 def month_report(db: sqlite_utils.Database, shop_id: str, month: str | None = None, *,
