@@ -38,7 +38,7 @@ SIZES = ("small", "medium", "large")
 METHODS = ("cash", "mobile")
 DUE_DAY = 10  # a month's fee is expected by the 10th; "late" counts the days after it
 MAX_PLAN_PRICE = 1_000_000
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
 
 # The demo's (and a new hub's) plans: code, name, price, size.
@@ -55,7 +55,7 @@ _PLAN_COLS = ("id", "code", "name", "price", "size", "active", "created_at")
 
 def check_month(value, field: str = "month") -> str:
     """``"2026-11"``: a month as YYYY-MM."""
-    if not isinstance(value, str) or not _MONTH.match(value):
+    if not isinstance(value, str) or not MONTH.match(value):
         raise Invalid("bad_month", "Enter a month as YYYY-MM", field)
     return value
 

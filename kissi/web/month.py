@@ -26,7 +26,7 @@ def month_segments(report: dict) -> list[str]:
 @shop_required
 def index(ym: str | None = None):
     db = get_db()
-    if ym is not None and not plans._MONTH.match(ym):
+    if ym is not None and not plans.MONTH.match(ym):
         abort(404)
     report = months.month_report(db, g.shop_id, ym)
     state = plans.month_state(db, g.user, g.shop_id, report["today"][:7], today=report["today"])

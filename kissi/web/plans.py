@@ -22,7 +22,7 @@ MANAGERS = ("trainer", "admin")
 
 def _month() -> str | None:
     ym = request.values.get("month")
-    return ym if ym and plans._MONTH.match(ym) else None
+    return ym if ym and plans.MONTH.match(ym) else None
 
 
 def _subscriptions(status=200, **extra):
