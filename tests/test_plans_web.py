@@ -32,6 +32,7 @@ def test_month_page_shows_figures_and_a_reminder_when_late(client, db, coop, def
     html = page.get("/month/").get_data(as_text=True)
     assert "month.remind_late" in html and "Savon" in html and "1\u202f000" in html
     assert 'class="bar"' in html and "<script>" not in html
+    assert "month.voice_total" in html  # the speaker button says the month's total
     _prompts_declared(html)
     assert page.get("/month/2026-13").status_code == 404
 
@@ -58,7 +59,7 @@ def test_trainer_puts_a_member_on_a_plan_and_records_the_month(client, db, coop,
     assert page.post(f"/coop/subscriptions/{shop_id}/plan",
                      data={"plan": default_plans["shop"]["id"]}).status_code == 302
     listing = page.get("/coop/subscriptions").get_data(as_text=True)
-    assert "Awa" in listing and "Mariam" in listing and "Fanta" not in listing
+    assert "Awa" in listing and "month.previous" in listing and "Mariam" in listing and "Fanta" not in listing
     _prompts_declared(listing)
     month = plans.month_state(db, None, shop_id)["month"]
     form = page.get(f"/coop/subscriptions/{shop_id}/pay?month={month}").get_data(as_text=True)

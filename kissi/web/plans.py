@@ -31,8 +31,9 @@ def _subscriptions(status=200, **extra):
     members = plans.cooperative_states(db, g.user, month)
     counts = {k: sum(m["state"] == k for m in members) for k in ("paid", "due", "late", "none")}
     shown = month or (members[0]["month"] if members else None)
+    around = (plans.shift_month(shown, -1), plans.shift_month(shown, 1)) if shown else None
     return render_template("coop/subscriptions.html", members=members, counts=counts,
-                           month=shown, plans=plans.list_plans(db, active_only=True),
+                           month=shown, around=around, plans=plans.list_plans(db, active_only=True),
                            providers=sales.MOBILE_PROVIDERS, **extra), status
 
 
