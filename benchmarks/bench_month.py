@@ -29,6 +29,7 @@ from kissi.ids import uuid7  # noqa: E402
 
 def big_shop(path: Path, n: int, days: int):
     db = store.connect(path)
+    db.execute("pragma cache_size = -262144")  # setup only: 256 MB, so the bulk insert stays in memory
     store.migrate(db)
     changes.ensure_node(db)
     coop = changes.insert_record(db, "cooperatives", {"name": "Bench", "created_at": changes.utc_now()})
