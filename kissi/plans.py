@@ -337,6 +337,8 @@ def cooperative_states(db: sqlite_utils.Database, actor: dict | None, month: str
     for the whole list). A trainer sees her cooperative; an admin all, or ``cooperative_id``."""
     _manager(actor)
     coop = actor["cooperative_id"] if actor and actor["role"] == "trainer" else cooperative_id
+    if actor and actor["role"] == "trainer" and not coop:
+        return []
     where, params = ("and sh.cooperative_id = ?", [coop]) if coop else ("", [])
     rows = db.execute(
         "select u.id, u.name, u.phone, sh.id, sh.name, sh.timezone, s.status, s.start_month,"

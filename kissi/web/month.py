@@ -29,7 +29,8 @@ def index(ym: str | None = None):
     if ym is not None and not plans.MONTH.match(ym):
         abort(404)
     report = months.month_report(db, g.shop_id, ym)
-    state = plans.month_state(db, g.user, g.shop_id, report["today"][:7], today=report["today"])
+    # her own shop: the reminder is for this month, whichever month she is looking at
+    state = plans.month_state(db, None, g.shop_id, report["today"][:7], today=report["today"])
     return render_template("month.html", r=report, sub=state)
 
 
