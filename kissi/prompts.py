@@ -376,5 +376,7 @@ PROMPTS.update({
     "error.already_paid": _l("This month is already paid"),
     "error.already_reversed": _l("This payment was already cancelled"),
 })
+PROMPTS["subs.paid_list"] = _l("Payments recorded for this month")
+PROMPTS["subs.reverse"] = _l("Cancel this payment, recorded by mistake")
 PROMPTS["error.subscriptions_elsewhere"] = _l(
     "Subscriptions are recorded at the hub or on the cooperative's device")

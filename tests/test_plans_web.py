@@ -77,6 +77,12 @@ def test_trainer_puts_a_member_on_a_plan_and_records_the_month(client, db, coop,
     assert plans.month_state(db, None, shop_id, month)["state"] == "paid"
     again = page.post(f"/coop/subscriptions/{shop_id}/pay", data={"month": month, "all": "1"})
     assert again.status_code == 409 and "error.already_paid" in again.get_data(as_text=True)
+    form = page.get(f"/coop/subscriptions/{shop_id}/pay?month={month}").get_data(as_text=True)
+    _prompts_declared(form)
+    assert page.post(f"/coop/subscriptions/payments/{pays[0]['id']}/reverse",
+                     data={"reason": "mistake"}).status_code == 302
+    assert plans.month_state(db, None, shop_id, month)["left"] == 6000
+    assert db.execute("select count(*) from subscription_payments").fetchone()[0] == 2
 
 
 def test_another_cooperatives_shop_is_404_and_nothing_is_written(client, db, coop, default_plans):
@@ -88,6 +94,9 @@ def test_another_cooperatives_shop_is_404_and_nothing_is_written(client, db, coo
     assert page.post(f"/coop/subscriptions/{other}/pay", data={"all": "1"}).status_code == 404
     assert page.post(f"/coop/subscriptions/{other}/plan",
                      data={"plan": default_plans["large"]["id"]}).status_code == 404
+    theirs = plans.record_payment(db, coop["admin"], other, plans.month_state(db, None, other)["month"])
+    before = table_counts(db)
+    assert page.post(f"/coop/subscriptions/payments/{theirs['id']}/reverse").status_code == 404
     assert table_counts(db) == before
 
 

@@ -53,7 +53,9 @@ def pay(shop_id):
     member = db.execute("select name, phone from users where shop_id = ? and role = 'trader'"
                         " and deleted = 0 order by created_at limit 1", [shop_id]).fetchone()
     form = request.form
-    page = {"s": state, "m": member, "providers": sales.MOBILE_PROVIDERS, "amount": ""}
+    paid = [p for p in plans.payments(db, g.user, shop_id) if p["month"] == state["month"]]
+    page = {"s": state, "m": member, "providers": sales.MOBILE_PROVIDERS, "amount": "",
+            "paid": paid}
     if request.method == "GET":
         return render_template("coop/pay.html", **page)
     page["amount"], pressed = cash_keyed(form, "amount")
@@ -68,6 +70,18 @@ def pay(shop_id):
     except DomainError as err:
         return render_template("coop/pay.html", error=err, **page), err.status
     return redirect(url_for("plans.subscriptions", month=state["month"], done="paid"))
+
+
+@bp.post("/coop/subscriptions/payments/<payment_id>/reverse")
+@role_required(*MANAGERS)
+def reverse(payment_id):
+    """Cancel a payment recorded by mistake (a reversal fact; the payment stays listed)."""
+    db = get_db()
+    cancelled = plans.reverse_payment(db, g.user, payment_id,
+                                      request.form.get("reason") or "mistake")
+    month = db.execute("select month from subscription_payments where id = ?",
+                       [payment_id]).fetchone()[0]
+    return redirect(url_for("plans.pay", shop_id=cancelled["shop_id"], month=month))
 
 
 @bp.post("/coop/subscriptions/<shop_id>/plan")
