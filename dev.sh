@@ -35,7 +35,7 @@ case "${1:-}" in
     ;;
   test)
     setup "[test]"
-    apt_install chromium chromium-driver
+    apt_install chromium chromium-driver fonts-noto-color-emoji
     shift
     exec "$PY" -m pytest "$@"
     ;;

@@ -93,7 +93,34 @@ def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, 
     phone whose clock is days off does not win every conflict once it has synced.
     ``after`` (an HLC text) makes the new stamp later than it: an edit is always later
     than the version it replaces, so a node never reorders its own writes.
+
+    The clock last written through this handle is remembered, and the next tick is a
+    compare-and-set on it (one statement instead of a read and a write per change). When
+    anything else moved the node row meanwhile (another connection, sync receiving a
+    remote time, a rolled-back savepoint), the compare fails and the row is read again,
+    so the clock never goes backwards.
     """
+    def _stamp(last_text: str, offset: int) -> str:
+        last = hlc_mod.HLC.decode(last_text)
+        if after:
+            last = max(last, hlc_mod.HLC.decode(after))
+        return hlc_mod.tick(last, hlc_mod.now_ms() + offset).encode()
+
+    remembered = db.__dict__.get("_kissi_clock")
+    if remembered is not None:
+        node_id, last, offset = remembered
+        stamp = _stamp(last, offset)
+        if db.execute("update node set hlc = ? where singleton = 1 and hlc = ?"
+                      " and clock_offset_ms = ?", [stamp, last, offset]).rowcount == 1:
+            db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
+            return node_id, stamp
+    node_id, last, offset = db.execute(
+        "select id, hlc, clock_offset_ms from node where singleton = 1"
+    ).fetchone()
+    stamp = _stamp(last, offset)
+    db.execute("update node set hlc = ? where singleton = 1", [stamp])
+    db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
+    return node_id, stamp
     node_id, last, offset = db.execute(
         "select id, hlc, clock_offset_ms from node where singleton = 1"
     ).fetchone()
@@ -102,6 +129,7 @@ def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, 
         last = max(last, hlc_mod.HLC.decode(after))
     stamp = hlc_mod.tick(last, hlc_mod.now_ms() + offset).encode()
     db.execute("update node set hlc = ? where singleton = 1", [stamp])
+    db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
     return node_id, stamp
 
 

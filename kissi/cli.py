@@ -75,6 +75,8 @@ def init_app(app) -> None:
         app.cli.add_command(command)
     from .cli_users import user_group
     app.cli.add_command(user_group)
+    from . import cli_ledger
+    cli_ledger.init_app(app)
     from .voice import cli as voice_cli
 
     voice_cli.init_app(app)

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from . import changes, ledger
 from .errors import Invalid, NotFound
+from .ledger import N_
 
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
 _CUSTOMER = ("id", "name", "phone", "photo", "voice_label", "created_at")
@@ -27,7 +28,7 @@ def _check_phone(phone):
     if phone is None or (isinstance(phone, str) and not phone.strip()):
         return None
     if not isinstance(phone, str) or not _PHONE.match(phone.strip()):
-        raise Invalid("bad_phone", "Enter a phone number", "phone")
+        raise Invalid("bad_phone", N_("Enter a phone number"), "phone")
     return phone.strip()
 
 
@@ -46,7 +47,7 @@ def update_customer(db: sqlite_utils.Database, shop_id: str, customer_id: str, *
     get_customer(db, shop_id, customer_id)
     unknown = set(fields) - {"name", "phone", "photo", "voice_label"}
     if unknown:
-        raise Invalid("unknown_field", "Unknown field", sorted(unknown)[0])
+        raise Invalid("unknown_field", N_("Unknown field"), sorted(unknown)[0])
     clean = {}
     if "name" in fields:
         clean["name"] = ledger.check_name(fields["name"])
@@ -104,13 +105,13 @@ def record_repayment(db: sqlite_utils.Database, shop_id: str, customer_id: str, 
     customer = get_customer(db, shop_id, customer_id)
     amount = ledger.check_amount(amount, "amount", allow_zero=False)
     if method not in ("cash", "mobile"):
-        raise Invalid("unknown_method", "Choose cash or mobile money", "method")
+        raise Invalid("unknown_method", N_("Choose cash or mobile money"), "method")
     if method == "mobile":
         mobile_provider, mobile_ref = check_mobile(mobile_provider, mobile_ref)
     else:
         mobile_provider = mobile_ref = None
     if amount > customer["balance"]:
-        raise Invalid("more_than_owed", "This is more than the customer owes", "amount")
+        raise Invalid("more_than_owed", N_("This is more than the customer owes"), "amount")
     at, day = ledger.stamp(db, shop_id, at)
     entry = changes.insert_fact(db, "credit_entries", {
         "shop_id": shop_id, "customer_id": customer_id, "kind": "repayment", "amount": amount,
@@ -174,7 +175,7 @@ def reminder_link(db: sqlite_utils.Database, shop_id: str, customer_id: str,
     """
     customer = get_customer(db, shop_id, customer_id)
     if not customer["phone"]:
-        raise Invalid("no_phone", "This customer has no phone number", "phone")
+        raise Invalid("no_phone", N_("This customer has no phone number"), "phone")
     phone = customer["phone"].strip()
     digits = re.sub(r"\D", "", phone)
     if phone.startswith("00"):

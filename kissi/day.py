@@ -1,9 +1,9 @@
 """The trader's day and month: totals, payment split, cash in the box, best products.
 
-Voided sales are left out of every figure (whatever day they were voided). Sale totals
-read a covering index of ``sales``; products sold per day come from ``product_days``, a
-local cache kept by triggers on the fact tables (migration 0010). Both keep a summary
-fast on a shop with hundreds of thousands of sales.
+Voided sales are left out of every figure (whatever day they were voided). Totals per day
+come from ``sale_days`` and products sold per day from ``product_days``: local caches kept
+by triggers on the fact tables (migration 0011), so a summary reads one row per day (and
+product) however many sales the shop has.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sqlite_utils
 from . import ledger, stock
 from .db import transaction
 from .errors import Invalid
+from .ledger import N_
 
 _NOT_VOIDED = "not exists (select 1 from sale_voids v where v.id = s.id)"
 MAX_PERIOD_DAYS = 366
@@ -23,7 +24,7 @@ def _check_day(value, field="day") -> str:
     try:
         return date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
-        raise Invalid("bad_date", "Enter a date as YYYY-MM-DD", field) from None
+        raise Invalid("bad_date", N_("Enter a date as YYYY-MM-DD"), field) from None
 
 
 def _top_products(db, shop_id, start, end, limit):
@@ -36,9 +37,15 @@ def _top_products(db, shop_id, start, end, limit):
     return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r)) for r in rows]
 
 
-def rebuild_product_days(db: sqlite_utils.Database) -> None:
-    """Recompute the ``product_days`` cache from the facts (repair tool; local table)."""
+def rebuild_summaries(db: sqlite_utils.Database) -> None:
+    """Recompute the ``sale_days`` and ``product_days`` caches from the facts (a repair
+    tool: both are local tables kept by triggers, see migration 0011)."""
     with transaction(db):
+        db.execute("delete from sale_days")
+        db.execute(
+            "insert into sale_days (shop_id, day, count, total, cash, mobile, credit, discount)"
+            " select shop_id, day, count(*), sum(total), sum(cash), sum(mobile), sum(credit),"
+            f" sum(discount) from sales s where {_NOT_VOIDED} group by shop_id, day")
         db.execute("delete from product_days")
         db.execute(
             "insert into product_days (shop_id, day, product_id, qty, amount)"
@@ -67,9 +74,8 @@ _SUMS = ("count", "total", "cash", "mobile", "credit", "discount")
 def _per_day(db, shop_id, start, end) -> dict[str, dict]:
     """``{day: {count, total, cash, mobile, credit, discount}}`` for days with sales."""
     return {r[0]: dict(zip(_SUMS, r[1:])) for r in db.execute(
-        "select s.day, count(*), sum(s.total), sum(s.cash), sum(s.mobile), sum(s.credit),"
-        f" sum(s.discount) from sales s where s.shop_id = ? and s.day between ? and ? and {_NOT_VOIDED}"
-        " group by s.day", [shop_id, start, end])}
+        "select day, count, total, cash, mobile, credit, discount from sale_days"
+        " where shop_id = ? and day between ? and ? and count > 0", [shop_id, start, end])}
 
 
 def _add(per_day) -> dict:
@@ -107,9 +113,9 @@ def period_summary(db: sqlite_utils.Database, shop_id: str, start: str, end: str
     start, end = _check_day(start, "start"), _check_day(end, "end")
     first, last = date.fromisoformat(start), date.fromisoformat(end)
     if last < first:
-        raise Invalid("bad_period", "The end is before the start", "end")
+        raise Invalid("bad_period", N_("The end is before the start"), "end")
     if (last - first).days >= MAX_PERIOD_DAYS:
-        raise Invalid("period_too_long", "Choose at most a year", "end")
+        raise Invalid("period_too_long", N_("Choose at most a year"), "end")
     per_day = _per_day(db, shop_id, start, end)
     days = []
     for i in range((last - first).days + 1):

@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import Invalid
+from .ledger import N_
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8000
@@ -30,14 +31,14 @@ _NAME = re.compile(r"^[0-9a-f]{64}\.webp$")
 def make_thumbnail(data: bytes) -> bytes:
     """The WebP thumbnail of an uploaded image, or :class:`Invalid` when it is not one."""
     if not data:
-        raise Invalid("photo_empty", "The photo is empty", "photo")
+        raise Invalid("photo_empty", N_("The photo is empty"), "photo")
     if len(data) > MAX_BYTES:
-        raise Invalid("photo_too_big", "The photo is too big (5 MB at most)", "photo")
+        raise Invalid("photo_too_big", N_("The photo is too big (5 MB at most)"), "photo")
     try:
         with Image.open(io.BytesIO(data), formats=sorted(FORMATS)) as img:
             width, height = img.size
             if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-                raise Invalid("photo_too_large", "The photo has too many pixels", "photo")
+                raise Invalid("photo_too_large", N_("The photo has too many pixels"), "photo")
             img.draft("RGB", (THUMB * 2, THUMB * 2))  # JPEG: decode at reduced size
             img = ImageOps.exif_transpose(img)
             img.thumbnail((THUMB, THUMB))
@@ -54,7 +55,7 @@ def make_thumbnail(data: bytes) -> bytes:
     except Invalid:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise Invalid("photo_unreadable", "This is not a JPEG, PNG or WebP photo", "photo") from None
+        raise Invalid("photo_unreadable", N_("This is not a JPEG, PNG or WebP photo"), "photo") from None
 
 
 def save_photo(instance_path: str | os.PathLike, data: bytes) -> str:

@@ -14,6 +14,7 @@ import sqlite_utils
 from . import changes, ledger
 from .db import transaction
 from .errors import Conflict, Invalid, NotFound
+from .ledger import N_
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,14 @@ ICONS: dict[str, str] = {
 
 _FIELDS = ("id", "name", "unit", "price", "cost_price", "icon", "photo", "voice_label",
            "low_stock", "archived", "created_at")
-_QTY_TEXT = re.compile(r"^\s*(\d{1,7})(?:[.,](\d{1,3}))?\s*$")
+_QTY_TEXT = re.compile(r"^\s*([0-9]{1,7})(?:[.,]([0-9]{1,3}))?\s*$")
 
 
 def unit_of(code) -> Unit:
     try:
         return UNITS[code]
     except (KeyError, TypeError):
-        raise Invalid("unknown_unit", "Unknown unit", "unit") from None
+        raise Invalid("unknown_unit", N_("Unknown unit"), "unit") from None
 
 
 def parse_qty(text, unit_code: str, field: str = "qty") -> int:
@@ -59,10 +60,10 @@ def parse_qty(text, unit_code: str, field: str = "qty") -> int:
     """
     u = unit_of(unit_code)
     if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise Invalid("not_a_number", "Enter a number", field)
+        raise Invalid("not_a_number", N_("Enter a number"), field)
     match = _QTY_TEXT.match(str(text))
     if match is None:
-        raise Invalid("not_a_number", "Enter a number", field)
+        raise Invalid("not_a_number", N_("Enter a number"), field)
     whole, frac = match.groups()
     qty = int(whole) * 1000 + int((frac or "").ljust(3, "0"))
     return check_qty(qty, u.code, field)
@@ -72,26 +73,26 @@ def check_qty(qty, unit_code: str, field: str = "qty") -> int:
     """A quantity in thousandths: a positive integer, whole units for undivisible units."""
     qty = ledger.check_int(qty, field)
     if qty <= 0:
-        raise Invalid("qty_not_positive", "The quantity must be more than zero", field)
+        raise Invalid("qty_not_positive", N_("The quantity must be more than zero"), field)
     if qty > ledger.MAX_QTY:
-        raise Invalid("qty_too_high", "The quantity is too high", field)
+        raise Invalid("qty_too_high", N_("The quantity is too high"), field)
     if not unit_of(unit_code).divisible and qty % 1000:
-        raise Invalid("whole_number_only", "This product is counted in whole numbers", field)
+        raise Invalid("whole_number_only", N_("This product is counted in whole numbers"), field)
     return qty
 
 
 def _check_icon(icon):
     if icon is not None and icon not in ICONS:
-        raise Invalid("unknown_icon", "Unknown icon", "icon")
+        raise Invalid("unknown_icon", N_("Unknown icon"), "icon")
     return icon
 
 
 def _check_low_stock(value, unit_code):
     value = ledger.check_int(value, "low_stock")
     if value < 0:
-        raise Invalid("qty_not_positive", "The quantity cannot be negative", "low_stock")
+        raise Invalid("qty_not_positive", N_("The quantity cannot be negative"), "low_stock")
     if value and not UNITS[unit_code].divisible and value % 1000:
-        raise Invalid("whole_number_only", "This product is counted in whole numbers", "low_stock")
+        raise Invalid("whole_number_only", N_("This product is counted in whole numbers"), "low_stock")
     return value
 
 
@@ -124,14 +125,14 @@ def update_product(db: sqlite_utils.Database, shop_id: str, product_id: str, **f
     allowed = {"name", "unit", "price", "cost_price", "icon", "photo", "voice_label", "low_stock"}
     unknown = set(fields) - allowed
     if unknown:
-        raise Invalid("unknown_field", "Unknown field", sorted(unknown)[0])
+        raise Invalid("unknown_field", N_("Unknown field"), sorted(unknown)[0])
     clean = {}
     if "name" in fields:
         clean["name"] = ledger.check_name(fields["name"])
     if "unit" in fields:
         clean["unit"] = unit_of(fields["unit"]).code
         if clean["unit"] != current["unit"] and _has_history(db, product_id):
-            raise Conflict("unit_in_use", "The unit cannot change once the product has stock or sales",
+            raise Conflict("unit_in_use", N_("The unit cannot change once the product has stock or sales"),
                            "unit")
     if "price" in fields:
         clean["price"] = ledger.check_price(fields["price"])
@@ -209,7 +210,7 @@ def sellable_product(db: sqlite_utils.Database, shop_id: str, product_id, field=
     except NotFound:
         raise NotFound("product", field) from None
     if product["archived"]:
-        raise Conflict("product_archived", "This product is archived", field)
+        raise Conflict("product_archived", N_("This product is archived"), field)
     return product
 
 

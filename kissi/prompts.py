@@ -15,6 +15,11 @@ PROMPTS = {
     "nav.back": _l("Back"),
     "nav.language": _l("Change the language"),
     "error.not_found": _l("This was not found."),
+    # the phone: offline pages, waiting posts, display
+    "sync.offline": _l("No connection to the shop. This page is from earlier."),
+    "sync.queued": _l("Saved on this phone. It will be sent when the shop answers."),
+    "sync.waiting": _l("Waiting to be sent"),
+    "sync.refused": _l("Refused by the shop"),
     # voice: spoken sentences, units, months and the recording studio
     "voice.sold": _l("Sold"),
     "voice.francs": _l("francs"),

@@ -21,6 +21,7 @@ import sqlite_utils
 from . import changes, ledger, products
 from .db import transaction
 from .errors import Conflict, Invalid, NotFound
+from .ledger import N_
 
 MOBILE_PROVIDERS = {"orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money",
                     "wave": "Wave"}
@@ -34,7 +35,7 @@ def line_amount(unit_price: int, qty: int) -> int:
 
 def check_mobile(mobile_provider, mobile_ref, field_prefix: str = "mobile") -> tuple[str, str | None]:
     if mobile_provider not in MOBILE_PROVIDERS:
-        raise Invalid("unknown_mobile_provider", "Choose the mobile money provider",
+        raise Invalid("unknown_mobile_provider", N_("Choose the mobile money provider"),
                       f"{field_prefix}_provider")
     return mobile_provider, ledger.check_text(mobile_ref, f"{field_prefix}_ref", limit=40)
 
@@ -55,13 +56,13 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
     entry are written in one transaction.
     """
     if not isinstance(lines, list) or not lines:
-        raise Invalid("no_lines", "Add at least one product", "lines")
+        raise Invalid("no_lines", N_("Add at least one product"), "lines")
     if len(lines) > MAX_LINES:
-        raise Invalid("too_many_lines", "Too many products in one sale", "lines")
+        raise Invalid("too_many_lines", N_("Too many products in one sale"), "lines")
     clean, needed = [], {}
     for i, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise Invalid("bad_line", "Each line needs a product and a quantity", f"lines[{i}]")
+            raise Invalid("bad_line", N_("Each line needs a product and a quantity"), f"lines[{i}]")
         product = products.sellable_product(db, shop_id, line.get("product_id"),
                                             f"lines[{i}].product_id")
         qty = products.check_qty(line.get("qty"), product["unit"], f"lines[{i}].qty")
@@ -72,25 +73,23 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
     subtotal = sum(c[3] for c in clean)
     discount = ledger.check_amount(discount, "discount")
     if discount >= subtotal:
-        raise Invalid("discount_too_big", "The discount must be less than the price", "discount")
+        raise Invalid("discount_too_big", N_("The discount must be less than the price"), "discount")
     total = subtotal - discount
     mobile = ledger.check_amount(mobile, "mobile")
     credit = ledger.check_amount(credit, "credit")
     if mobile:
         mobile_provider, mobile_ref = check_mobile(mobile_provider, mobile_ref)
     elif mobile_provider is not None or mobile_ref:
-        raise Invalid("mobile_without_amount", "Enter the mobile money amount", "mobile")
+        raise Invalid("mobile_without_amount", N_("Enter the mobile money amount"), "mobile")
     if mobile + credit > total:
-        raise Invalid("paid_more_than_total", "Mobile money and credit add up to more than the total",
+        raise Invalid("paid_more_than_total", N_("Mobile money and credit add up to more than the total"),
                       "credit" if credit else "mobile")
     if credit and customer_id is None:
-        raise Invalid("customer_required", "Choose the customer who takes credit", "customer_id")
+        raise Invalid("customer_required", N_("Choose the customer who takes credit"), "customer_id")
     if customer_id is not None:
         _customer(db, shop_id, customer_id)
-    levels = {pid: db.execute(
-        "select coalesce(moved, 0) - coalesce(sold, 0) from stock_totals where product_id = ?",
-        [pid]).fetchone() for pid in needed}
-    beyond = any((levels[pid][0] if levels[pid] else 0) < qty for pid, qty in needed.items())
+    levels = {product["id"]: product["stock"] for product, *_ in clean}
+    beyond = any(levels[pid] < qty for pid, qty in needed.items())
     at, day = ledger.stamp(db, shop_id, at)
     with transaction(db):
         sale = changes.insert_fact(db, "sales", {
@@ -100,15 +99,19 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
             "mobile_provider": mobile_provider if mobile else None,
             "mobile_ref": mobile_ref if mobile else None, "credit": credit,
             "beyond_stock": int(beyond), "at": at, "day": day})
-        for product, qty, price, amount in clean:
-            changes.insert_fact(db, "sale_lines", {
-                "sale_id": sale["id"], "shop_id": shop_id, "product_id": product["id"],
-                "qty": qty, "unit_price": price, "amount": amount})
+        written = [changes.insert_fact(db, "sale_lines", {
+            "sale_id": sale["id"], "shop_id": shop_id, "product_id": product["id"],
+            "qty": qty, "unit_price": price, "amount": amount}) for product, qty, price, amount in clean]
         if credit:
             changes.insert_fact(db, "credit_entries", {
                 "shop_id": shop_id, "customer_id": customer_id, "kind": "credit",
                 "amount": credit, "sale_id": sale["id"], "user_id": user_id, "at": at, "day": day})
-    return get_sale(db, shop_id, sale["id"])
+    # the sale as get_sale shows it, from what was just written (no second read)
+    return {**{k: sale[k] for k in _SALE}, "beyond_stock": beyond, "voided": False, "void": None,
+            "lines": [{"id": line["id"], "product_id": product["id"], "name": product["name"],
+                       "icon": product["icon"], "unit": product["unit"], "qty": line["qty"],
+                       "unit_price": line["unit_price"], "amount": line["amount"]}
+                      for line, (product, *_) in zip(written, clean)]}
 
 
 def void_sale(db: sqlite_utils.Database, shop_id: str, sale_id: str, reason, *, user_id=None,
@@ -117,7 +120,7 @@ def void_sale(db: sqlite_utils.Database, shop_id: str, sale_id: str, reason, *, 
     sale = get_sale(db, shop_id, sale_id)
     reason = ledger.check_text(reason, "reason", required=True)
     if sale["voided"]:
-        raise Conflict("already_voided", "This sale was already cancelled", "sale_id")
+        raise Conflict("already_voided", N_("This sale was already cancelled"), "sale_id")
     at, day = ledger.stamp(db, shop_id, at)
     changes.insert_fact(db, "sale_voids", {"id": sale_id, "shop_id": shop_id, "reason": reason,
                                            "user_id": user_id, "at": at, "day": day})

@@ -15,6 +15,7 @@ import sqlite_utils
 from . import changes, ledger, products
 from .db import transaction
 from .errors import Invalid
+from .ledger import N_
 
 
 def _movement(db, shop_id, product, kind, qty, *, counted=None, cost=None, supplier=None,
@@ -59,7 +60,7 @@ def correct_count(db: sqlite_utils.Database, shop_id: str, product_id: str, coun
     product = products.sellable_product(db, shop_id, product_id)
     counted = ledger.check_int(counted, "counted")
     if counted < 0:
-        raise Invalid("qty_not_positive", "The count cannot be negative", "counted")
+        raise Invalid("qty_not_positive", N_("The count cannot be negative"), "counted")
     if counted:
         products.check_qty(counted, product["unit"], "counted")
     delta = counted - product["stock"]

@@ -92,6 +92,12 @@ def test_stock_and_balances_always_equal_the_facts(steps):
             "select l.product_id, sum(l.qty), sum(l.amount) from sale_lines l where l.sale_id not in"
             " (select id from sale_voids) group by l.product_id order by 1").fetchall()
         assert cached == facts
+        cached = db.execute("select day, count, total, cash, mobile, credit from sale_days"
+                            " where count > 0 order by day").fetchall()
+        facts = db.execute("select day, count(*), sum(total), sum(cash), sum(mobile), sum(credit)"
+                           " from sales where id not in (select id from sale_voids)"
+                           " group by day order by day").fetchall()
+        assert cached == facts
         # every synced row written has its change-log entry
         for table, spec in changes.SYNCED.items():
             rows = db.execute(f"select count(*) from [{table}]").fetchone()[0]

@@ -96,3 +96,11 @@ def test_every_icon_is_an_emoji_and_units_know_divisibility():
     assert len(products.ICONS) >= 30
     assert all(not v.isascii() for v in products.ICONS.values())
     assert products.UNITS["kg"].divisible and not products.UNITS["heap"].divisible
+
+
+@pytest.mark.parametrize("value", ["²", "--5", "-", "١٢", "1_000", " ", 10**20])
+def test_odd_numbers_are_refused_not_crashing(db, shop, value):
+    with pytest.raises(Invalid):
+        products.create_product(db, shop["id"], name="Savon", price=value)
+    with pytest.raises(Invalid):
+        products.parse_qty(value, "piece")

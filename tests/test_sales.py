@@ -26,6 +26,7 @@ def test_mixed_payment_puts_the_rest_on_credit(db, shop, soap, rice, mariam):
                              credit=1000, customer_id=mariam["id"])
     assert (sale["subtotal"], sale["total"], sale["cash"]) == (1875, 1800, 300)
     assert credit.customer_balance(db, shop["id"], mariam["id"]) == 1000
+    assert sale == sales.get_sale(db, shop["id"], sale["id"])  # what was written, as read back
 
 
 def test_selling_beyond_recorded_stock_is_allowed_but_flagged(db, shop, soap):

@@ -67,3 +67,26 @@ def test_healthz_reports_role_and_database(client):
     body = client.get("/healthz").get_json()
     assert body["role"] == "edge" and body["database"]["ok"] is True
     assert body["database"]["journal_mode"] == "wal"
+
+
+def test_clock_ticks_stay_increasing_across_connections_and_rollbacks(app, db):
+    other = store.connect(app.config["DATABASE"])
+    try:
+        stamps = []
+        for i in range(6):
+            handle = (db, other)[i % 2]
+            with store.transaction(handle):
+                stamps.append(changes.next_hlc(handle)[1])
+        with pytest.raises(RuntimeError):
+            with store.transaction(db):
+                changes.next_hlc(db)
+                raise RuntimeError("rolled back")
+        stamps.append(changes.next_hlc(db)[1])
+        db.execute("update node set clock_offset_ms = 3600000")  # sync learned an offset
+        stamps.append(changes.next_hlc(other)[1])
+        assert [HLC.decode(s) for s in stamps] == sorted(HLC.decode(s) for s in stamps)
+        assert len(set(stamps)) == len(stamps)
+        assert db.execute("select hlc from node").fetchone()[0] == stamps[-1]
+        assert HLC.decode(stamps[-1]).wall >= HLC.decode(stamps[-2]).wall + 3_000_000
+    finally:
+        other.conn.close()

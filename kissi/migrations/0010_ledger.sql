@@ -3,6 +3,7 @@
 
 -- Covering indexes so a day or 30-day summary reads only index pages.
 create index sales_shop_day_totals on sales(shop_id, day, total, cash, mobile, credit, discount);
+create index sale_lines_sale_product on sale_lines(sale_id, product_id, qty, amount);
 create index credit_entries_shop_day_kind on credit_entries(shop_id, day, kind, method, amount);
 create index credit_entries_sale on credit_entries(sale_id);
 
@@ -42,46 +43,6 @@ begin
   update stock_totals set sold = sold - coalesce(
     (select sum(l.qty) from sale_lines l where l.sale_id = new.id and l.product_id = stock_totals.product_id), 0)
   where product_id in (select product_id from sale_lines where sale_id = new.id);
-end;
-
--- Quantity and amount sold per shop, local day and product: a LOCAL cache derived from
--- sales, sale_lines and sale_voids by triggers (same reasoning as stock_totals), so the best
--- products of a month read a few hundred rows instead of every sale line.
--- `kissi.day.rebuild_product_days` recomputes it from scratch.
-create table product_days (
-  shop_id text not null,
-  day text not null,
-  product_id text not null,
-  qty integer not null default 0,
-  amount integer not null default 0,
-  primary key (shop_id, day, product_id)
-) without rowid;
-
-insert into product_days (shop_id, day, product_id, qty, amount)
-select s.shop_id, s.day, l.product_id, sum(l.qty), sum(l.amount)
-from sales s join sale_lines l on l.sale_id = s.id
-where not exists (select 1 from sale_voids v where v.id = s.id)
-group by s.shop_id, s.day, l.product_id;
-
-create trigger product_days_line after insert on sale_lines
-when not exists (select 1 from sale_voids v where v.id = new.sale_id)
-begin
-  insert into product_days (shop_id, day, product_id, qty, amount)
-  values (new.shop_id, (select day from sales where id = new.sale_id), new.product_id, new.qty, new.amount)
-  on conflict (shop_id, day, product_id) do update
-  set qty = qty + excluded.qty, amount = amount + excluded.amount;
-end;
-
-create trigger product_days_void after insert on sale_voids
-begin
-  update product_days
-  set qty = qty - coalesce((select sum(l.qty) from sale_lines l
-                            where l.sale_id = new.id and l.product_id = product_days.product_id), 0),
-      amount = amount - coalesce((select sum(l.amount) from sale_lines l
-                                  where l.sale_id = new.id and l.product_id = product_days.product_id), 0)
-  where shop_id = (select shop_id from sales where id = new.id)
-    and day = (select day from sales where id = new.id)
-    and product_id in (select product_id from sale_lines where sale_id = new.id);
 end;
 
 -- Idempotency keys of the JSON API: LOCAL to the node that answered the request (a retry

@@ -6,7 +6,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import auth, day, debts, errors, health, myshop, pages, sell, stock, ui
+    from . import (auth, compress, day, debts, errors, health, idempotency, myshop, pages, pwa,
+                   sell, stock, ui)
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
@@ -14,9 +15,15 @@ def register(app: Flask) -> None:
     ui.init_app(app)
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
+    compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
+    idempotency.init_pages(app, ("sell", "stock", "debts"))  # the offline queue's forms
+    pwa.init_app(app)
     from . import voice
 
     voice.init_app(app)
+    from . import api
+
+    app.register_blueprint(api.bp)  # the JSON API, /api/v1
     from . import listen
 
     listen.init_app(app)

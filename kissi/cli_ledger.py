@@ -1,0 +1,92 @@
+"""``kissi demo`` and ``kissi export``: the shop ledger from the node's command line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from . import demo, export
+from .errors import DomainError
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True,
+              help="Load nothing when the database already has users (safe to run at every start).")
+@with_appcontext
+def demo_command(if_empty):
+    """Load demo data: a cooperative, a trainer, two traders, two weeks of sales and debts."""
+    from .cli import open_db
+
+    db = open_db()
+    try:
+        if demo.has_users(db):
+            if if_empty:
+                click.echo("demo: the database already has users; nothing loaded")
+                return
+        try:
+            loaded = demo.load_demo(db)
+        except DomainError as err:
+            raise click.ClickException(f"demo data not loaded ({err.code}): {err.message}") from None
+    finally:
+        db.conn.close()
+    for shop, counts in loaded["counts"].items():
+        click.echo(f"demo: {shop}: {counts['sales']} sales, {counts['voids']} voided, "
+                   f"{counts['repayments']} repayments")
+    click.echo("demo logins (phone / PIN):")
+    for login in loaded["logins"]:
+        click.echo(f"  {login['role']:8} {login['name']:16} {login['phone']} / {login['pin']}")
+
+
+def _shop_of(db, key: str) -> str:
+    """A shop id as given, or the shop of the trader with that phone number."""
+    from . import members
+
+    if db.execute("select 1 from shops where id = ?", [key]).fetchone():
+        return key
+    try:
+        user = members.find_by_phone(db, members.normalize_phone(key))
+    except DomainError:
+        user = None
+    return user["shop_id"] if user and user.get("shop_id") else key
+
+
+@click.command("export")
+@click.option("--shop", "shop_id", required=True,
+              help="The shop's id, or the phone number of the trader who keeps it.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the CSV files into (created if needed).")
+@with_appcontext
+def export_command(shop_id, out_dir):
+    """Write everything a shop owns as CSV files, one per table."""
+    from .cli import open_db
+
+    db = open_db()
+    try:
+        files = export.export_shop(db, _shop_of(db, shop_id), out_dir)
+    except DomainError as err:
+        raise click.ClickException(f"{err.code}: {err.message}") from None
+    finally:
+        db.conn.close()
+    for path in files:
+        click.echo(str(path))
+
+
+def hold_database_open(app) -> None:
+    """Keep one connection to the database open while the server runs (a serve hook).
+
+    Requests open and close their own connections. In WAL mode the LAST connection to
+    close checkpoints the database (with an fsync) and deletes the WAL, so on a quiet node
+    every write request paid a checkpoint and re-created the WAL at its next commit: twice
+    the time of a sale, and much worse on an SD card. An idle connection held here means a
+    request's connection is never the last; SQLite's automatic checkpoints still run.
+    """
+    from . import db as store
+
+    app.extensions["kissi_wal_holder"] = store.connect(app.config["DATABASE"])
+
+
+def init_app(app) -> None:
+    for command in (demo_command, export_command):
+        app.cli.add_command(command)
+    app.extensions.setdefault("kissi_serve_hooks", []).append(hold_database_open)

@@ -1,0 +1,157 @@
+/* kissi: progressive enhancement, no framework. Every page works without this file.
+   - registers the service worker (offline shell) and asks it to keep the offline pages,
+     the pages linked from [data-offline-links] and the clips of the page's language;
+   - offline queue: a form marked data-queue (but not its data-step buttons, which only
+     ask the node the next question) whose post cannot reach the node is kept in
+     IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
+     load, "online" event, every 20 s) with the same key, so it lands exactly once;
+   - says "offline, as of HH:MM" on a page the service worker served from its cache. */
+(function () {
+  'use strict';
+  var D = document, H = D.documentElement, W = window;
+  var sw = navigator.serviceWorker;
+  var STORE = 'outbox', busy = false, LOGIN = H.getAttribute('data-login') || '/login';
+
+  function uuid() {  // v4, from getRandomValues: randomUUID needs a secure context
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    h = h.join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
+  function db(mode, fn) {  // run fn(store) in one transaction; resolves with fn's request result
+    return new Promise(function (ok, ko) {
+      var open = indexedDB.open('kissi', 1);
+      open.onupgradeneeded = function () {
+        open.result.createObjectStore(STORE, {keyPath: 'key'});
+      };
+      open.onerror = function () { ko(open.error); };
+      open.onsuccess = function () {
+        var t = open.result.transaction(STORE, mode), r = fn(t.objectStore(STORE));
+        t.oncomplete = function () { open.result.close(); ok(r && r.result); };
+        t.onerror = function () { ko(t.error); };
+      };
+    });
+  }
+
+  function show(sel, on) {
+    var el = D.querySelector(sel);
+    if (el) el.hidden = !on;
+    return el;
+  }
+
+  function count() {  // waiting (and refused) posts, shown beside the sync indicator
+    return db('readonly', function (s) { return s.getAll(); }).then(function (items) {
+      var n = 0, bad = 0;
+      items.forEach(function (i) { if (i.failed) bad++; else n++; });
+      [['[data-outbox]', n], ['[data-outbox-failed]', bad]].forEach(function (p) {
+        var el = show(p[0], p[1] > 0);
+        if (el) el.querySelector('b').textContent = p[1];
+      });
+      D.documentElement.setAttribute('data-outbox-n', n);  // this document's, even after render()
+      return n;
+    });
+  }
+
+  function send(item) {  // resolves with the node's answer; rejects when the node is away
+    return fetch(item.url, {
+      method: 'POST', body: item.body, credentials: 'same-origin',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key}
+    }).then(function (res) {
+      if (res.status === 502 || res.status === 503 || res.status === 504) throw new Error('away');
+      return res;
+    });
+  }
+
+  function flush() {  // send the waiting posts in order; stop at the first the node misses
+    if (busy) return Promise.resolve();
+    busy = true;
+    return db('readonly', function (s) { return s.getAll(); }).then(function (items) {
+      items.sort(function (a, b) { return a.at - b.at; });
+      return items.filter(function (i) { return !i.failed; }).reduce(function (p, item) {
+        return p.then(function () {
+          return send(item).then(function (res) {
+            if (new URL(res.url).pathname === LOGIN) throw new Error('signed out');
+            if (res.status >= 400) item.failed = res.status;  // refused: kept, shown, not resent
+            return db('readwrite', function (s) {
+              return item.failed ? s.put(item) : s.delete(item.key);
+            });
+          });
+        });
+      }, Promise.resolve());
+    }).catch(function () {}).then(function () { busy = false; return count(); });
+  }
+
+  function say(key) {  // the prompt's clip, from the clip manifest the worker keeps offline
+    var m = H.getAttribute('data-audio-manifest');
+    if (!m) return;
+    fetch(m, {credentials: 'same-origin'}).then(function (r) { return r.json(); }).then(function (d) {
+      var c = (d.clips || d)[key];
+      if (c && c.url) new Audio(c.url).play().catch(function () {});
+    }).catch(function () {});
+  }
+
+  function render(res) {  // show the node's answer as the form post would have
+    return res.text().then(function (html) {
+      history.replaceState(null, '', res.url);
+      D.open(); D.write(html); D.close();
+    });
+  }
+
+  D.addEventListener('submit', function (e) {
+    var f = e.target, by = e.submitter;
+    if (!f.hasAttribute('data-queue') || e.defaultPrevented) return;
+    if (by && by.hasAttribute('data-step')) return;  // asks the next question: a plain post
+    e.preventDefault();
+    var data;
+    try { data = new FormData(f, by); } catch (x) { data = new FormData(f); }
+    var item = {key: uuid(), url: f.action, body: new URLSearchParams(data).toString(), at: Date.now()};
+    var buttons = f.querySelectorAll('button');
+    buttons.forEach(function (b) { b.disabled = true; });
+    var attempt = navigator.onLine ? send(item) : Promise.reject(new Error('offline'));
+    attempt.then(render, function () {
+      return db('readwrite', function (s) { return s.put(item); }).then(count).then(function () {
+        buttons.forEach(function (b) { b.disabled = false; });
+        f.reset();
+        var note = show('[data-queued]', true);
+        if (note) { note.focus(); say('sync.queued'); }
+      });
+    });
+  });
+
+  D.addEventListener('submit', function (e) {  // signed out: forget this trader's pages
+    var out = H.getAttribute('data-logout');
+    if (out && new URL(e.target.action).pathname === out && sw && sw.controller) {
+      sw.controller.postMessage({type: 'forget'});
+    }
+  });
+
+  var at = H.getAttribute('data-offline-at');
+  if (at) {
+    var el = show('[data-offline-banner]', true), t = el && el.querySelector('time');
+    if (t) {
+      var d = new Date(at);
+      t.dateTime = at;
+      t.textContent = ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    }
+  }
+
+  if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
+    sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
+      if (!at && H.hasAttribute('data-user')) {
+        var keep = [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
+          return a.href;  // the next step of each (the sell grid's products), for offline sales
+        });
+        r.active.postMessage({type: 'warm', audio: H.getAttribute('data-audio-manifest'), keep: keep});
+      }
+    }).catch(function () {});
+  }
+
+  if (!W.kissiFlush) {  // once per window, even when a post's answer replaces the document
+    W.addEventListener('online', function () { W.kissiFlush(); });
+    setInterval(function () { if (D.documentElement.getAttribute('data-outbox-n') > 0) W.kissiFlush(); }, 20000);
+  }
+  W.kissiFlush = flush;
+  flush();
+})();

@@ -1,0 +1,100 @@
+"""``Idempotency-Key``: a mutating API call retried over a flaky link is applied once.
+
+The first response (a success: failures write nothing and may be retried) is stored with
+the key, the user, the method, the path and a hash of the body, in the same transaction
+as what the call wrote. The same key again with the same request replays the stored
+response (``Idempotent-Replayed: true``) and writes nothing; the same key with another
+request is refused (422 ``idempotency_key_reused``). The lookup runs inside the request's
+``BEGIN IMMEDIATE`` transaction, so two concurrent retries are serialized and the second
+sees the first's stored answer. Keys live in the local ``idempotency_keys`` table (a
+retry goes to the node that answered) and are forgotten after :data:`KEEP_DAYS`.
+
+The trader's page forms (sell, stock, debts) honour the key too: the phone's offline
+queue (``static/app.js``) replays a form post exactly as the form sent it, with the key
+made at her tap. A page post's success is a redirect, stored as its ``location`` and
+replayed as the same redirect; errors answer as a page (see :func:`respond`).
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, Response, g, request
+from flask_babel import gettext
+
+from .. import changes
+from .database import MUTATING, get_db
+from .errors import respond
+
+HEADER = "Idempotency-Key"
+KEEP_DAYS = 7
+MAX_KEY = 200
+
+
+def _request_hash() -> str:
+    digest = hashlib.sha256()
+    for part in (request.method, request.path, request.query_string, request.get_data(cache=True)):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _lookup():
+    key = request.headers.get(HEADER)
+    if request.method not in MUTATING or key is None or g.get("user") is None:
+        return None
+    if not key.strip() or len(key) > MAX_KEY:
+        return respond(400, "bad_idempotency_key", gettext("The Idempotency-Key header is not valid"),
+                       HEADER)
+    found = get_db().execute(
+        "select method, path, body_hash, status, response, location from idempotency_keys"
+        " where user_id = ? and key = ?", [g.user["id"], key]).fetchone()
+    if found is None:
+        g.idempotency = (key, _request_hash())
+        return None
+    method, path, body_hash, status, body, location = found
+    if (method, path, body_hash) != (request.method, request.path, _request_hash()):
+        return respond(422, "idempotency_key_reused",
+                       gettext("This Idempotency-Key was already used for another request"), HEADER)
+    response = Response(body, status=status,
+                        mimetype="text/html" if location else "application/json")
+    if location:
+        response.headers["Location"] = location
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _store(response):
+    pending = g.pop("idempotency", None)
+    location = response.headers.get("Location") if 300 <= response.status_code < 400 else None
+    if pending is None or response.status_code >= 400 or not (
+            response.mimetype == "application/json" or location):
+        return response
+    key, body_hash = pending
+    db = get_db()
+    now = changes.utc_now()
+    cutoff = (datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")
+    db.execute("delete from idempotency_keys where created_at < ?", [cutoff])
+    db.execute(
+        "insert into idempotency_keys (user_id, key, method, path, body_hash, status, response,"
+        " location, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [g.user["id"], key, request.method, request.path, body_hash, response.status_code,
+         "" if location else response.get_data(as_text=True), location, now])
+    return response
+
+
+def init_blueprint(bp: Blueprint) -> None:
+    """Honour ``Idempotency-Key`` on every mutating route of ``bp``."""
+    bp.before_request(_lookup)
+    bp.after_request(_store)
+
+
+def init_pages(app, blueprints: tuple[str, ...]) -> None:
+    """Honour ``Idempotency-Key`` on the page forms of ``blueprints`` (the offline queue's).
+
+    Registered on the app after the auth hooks (``g.user``) and after :mod:`.compress`, so
+    the answer is stored before it is gzipped and before the request transaction commits.
+    """
+    names = set(blueprints)
+    app.before_request(lambda: _lookup() if request.blueprint in names else None)
+    app.after_request(lambda response: _store(response) if request.blueprint in names else response)

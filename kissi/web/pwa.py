@@ -1,0 +1,129 @@
+"""The installable app shell: web app manifest, service worker and icons.
+
+The service worker is served from the root (``/sw.js``) so its scope covers every page;
+its cache names carry a version computed from the static files and the worker's own
+source, so a deploy that changes any of them installs new caches and the old ones are
+deleted on activate.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
+from markupsafe import Markup, escape
+from flask_babel import gettext
+
+from .. import __version__, icons
+from ..i18n import current_language
+
+bp = Blueprint("pwa", __name__)
+
+# Pages a trader needs when the node is unreachable; cached when fetched (network first).
+OFFLINE_PAGES = ("/", "/sell/", "/day/")
+# Static files the shell precaches (small ones only: audio has its own cache).
+PRECACHE_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
+PRECACHE_MAX_BYTES = 64 * 1024
+# Where the voice layer publishes the clip manifest of a language; None when absent.
+AUDIO_MANIFEST_ENDPOINTS = ("voice.manifest", "voice_api.manifest", "prompts.manifest")
+
+
+@lru_cache(maxsize=1)
+def _static_files(root: str) -> tuple[tuple[str, bytes], ...]:
+    folder = Path(root)
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in PRECACHE_SUFFIXES and path.stat().st_size <= PRECACHE_MAX_BYTES:
+            files.append((path.relative_to(folder).as_posix(), path.read_bytes()))
+    return tuple(files)
+
+
+def shell_version() -> str:
+    """A short hash of everything the worker caches and of the worker itself."""
+    digest = hashlib.sha256(__version__.encode())
+    for name, data in _static_files(current_app.static_folder):
+        digest.update(name.encode() + b"\0" + data)
+    source = Path(current_app.root_path, "templates", "pwa", "sw.js").read_bytes()
+    digest.update(source)
+    return digest.hexdigest()[:12]
+
+
+def audio_manifest_url(language: str | None = None) -> str | None:
+    """The URL of the clip manifest for ``language``, if the voice layer serves one."""
+    language = language or current_language()
+    for endpoint in AUDIO_MANIFEST_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            try:
+                return url_for(endpoint, lang=language)
+            except Exception:  # the endpoint takes other arguments: not ours to guess
+                continue
+    return None
+
+
+def pwa_attrs() -> Markup:
+    """Extra ``<html>`` attributes app.js reads: signed in, login and logout paths, clips."""
+    attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout")}
+    if g.get("user"):
+        attrs["data-user"] = ""
+        manifest = audio_manifest_url()
+        if manifest:
+            attrs["data-audio-manifest"] = manifest
+    return Markup("".join(f' {k}="{escape(v)}"' for k, v in attrs.items()))
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: what Chrome needs to offer 'Add to home screen'."""
+    icon = lambda size, purpose: {  # noqa: E731
+        "src": url_for("pwa.icon", size=size, purpose=purpose), "sizes": f"{size}x{size}",
+        "type": "image/png", "purpose": purpose}
+    data = {
+        "name": "kissi",
+        "short_name": "kissi",
+        "description": gettext("My shop: sales, stock and debts"),
+        "id": "/",
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": icons.THEME,
+        "icons": [icon(size, purpose) for size in icons.SIZES for purpose in ("any", "maskable")],
+    }
+    response = jsonify(data)
+    response.mimetype = "application/manifest+json"
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/icons/<purpose>-<int:size>.png")
+def icon(purpose: str, size: int):
+    if size not in icons.SIZES or purpose not in ("any", "maskable"):
+        return Response(status=404)
+    response = Response(icons.icon_png(size, purpose == "maskable"), mimetype="image/png")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 86400
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, always revalidated (a stale worker would pin old caches)."""
+    static = url_for("static", filename="")
+    precache = [static + name for name, _ in _static_files(current_app.static_folder)]
+    precache += [url_for("pwa.manifest")]
+    precache += [url_for("pwa.icon", size=size, purpose=p) for size in icons.SIZES
+                 for p in ("any", "maskable")]
+    body = render_template("pwa/sw.js", version=shell_version(), precache=precache,
+                           pages=list(current_app.config.get("PWA_OFFLINE_PAGES", OFFLINE_PAGES)),
+                           static=static)
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.cache_control.no_cache = True
+    return response
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(pwa_attrs=pwa_attrs)

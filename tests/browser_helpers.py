@@ -1,0 +1,121 @@
+"""A real kissi node and a real headless Chromium for the browser tests.
+
+The node is ``kissi serve`` (waitress) in a subprocess on loopback over a temporary
+instance, so a test can stop it (the node restarts, the phone loses it) and start it
+again on the same port. The browser is Debian's Chromium driven by Playwright, with
+flags that keep it from calling home (the machine has no internet).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+KISSI = str(Path(sys.executable).parent / "kissi")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--autoplay-policy=no-user-gesture-required"]
+PHONE = {"viewport": {"width": 360, "height": 640}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "fr-FR"}
+# WebPageTest's "3G Slow" profile: 400 ms round trip, 400 kbit/s each way.
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8,
+           "uploadThroughput": 400_000 / 8}
+# Chrome DevTools' harsher "Slow 3G" preset (its 400 ms RTT times 5, 500 kbit/s * 0.8):
+# reported beside it, not held to the target.
+DEVTOOLS_SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500_000 / 8 * 0.8,
+                    "uploadThroughput": 500_000 / 8 * 0.8}
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Node:
+    """``kissi serve`` on loopback; :meth:`stop` and :meth:`start` as a node restart would."""
+
+    def __init__(self, instance: Path, port: int | None = None):
+        self.instance = instance
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Node":
+        env = {**os.environ, "KISSI_INSTANCE": str(self.instance), "KISSI_SYNC_ENABLED": "false"}
+        self.process = subprocess.Popen(
+            [KISSI, "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--threads", "4"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kissi serve exited: {self.process.stderr.read().decode()}")
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("kissi serve did not answer within 20 s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+
+
+def report(line: str) -> None:
+    """A measured figure: printed (seen with ``-s``) and kept in test-artifacts/figures.txt."""
+    print("\n" + line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / "figures.txt", "a", encoding="utf-8") as out:
+        out.write(time.strftime("%Y-%m-%dT%H:%M:%SZ ", time.gmtime()) + line + "\n")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), scale="css")  # 360x640: small files
+    return path
+
+
+class Meter:
+    """Bytes on the wire per document, from CDP Network events (what the phone pays for)."""
+
+    def __init__(self, cdp):
+        self.cdp = cdp
+        self.requests: dict[str, dict] = {}
+        cdp.send("Network.enable")
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+
+    def _response(self, event):
+        r = event["response"]
+        self.requests[event["requestId"]] = {
+            "url": r["url"], "type": event.get("type"), "mime": r.get("mimeType"),
+            "encoding": {k.lower(): v for k, v in r.get("headers", {}).items()}.get("content-encoding"),
+            "bytes": 0, "from_sw": r.get("fromServiceWorker", False)}
+
+    def _finished(self, event):
+        if event["requestId"] in self.requests:
+            self.requests[event["requestId"]]["bytes"] = int(event["encodedDataLength"])
+
+    def reset(self):
+        self.requests.clear()
+
+    def by_type(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for r in self.requests.values():
+            totals[r["type"]] = totals.get(r["type"], 0) + r["bytes"]
+        return totals
