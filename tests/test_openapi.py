@@ -91,6 +91,8 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("get", "/debtors", "/debtors")
     call("get", "/day", "/day")
     call("get", "/period", "/period")
+    call("get", "/month/2026-11", "/month/{ym}")
+    call("get", "/subscription", "/subscription")
     call("get", "/export", "/export")
     call("get", "/openapi.json", "/openapi.json")
     call("post", "/listen", "/listen", data={"audio": (io.BytesIO(b""), "a.ogg")},

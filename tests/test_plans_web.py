@@ -138,3 +138,18 @@ def test_subscription_pages_fit_in_14_kb_gzipped_with_their_css(client, db, big_
         answer = page.get(url)
         assert answer.status_code == 200, url
         assert len(gzip.compress(answer.data)) + css <= 14 * 1024, url
+
+
+def test_api_gives_her_month_and_her_subscription(client, db, coop, default_plans):
+    shop_id = coop["awa"]["shop_id"]
+    plans.subscribe(db, None, shop_id, "shop")
+    month = plans.month_state(db, None, shop_id)["month"]
+    plans.record_payment(db, coop["trainer"], shop_id, month, amount=4000)
+    api = _as(client, coop["awa"])
+    got = api.get("/api/v1/subscription").get_json()
+    assert (got["state"]["left"], got["state"]["plan"]["code"]) == (6000, "shop")
+    assert [p["amount"] for p in got["payments"]] == [4000]
+    report = api.get(f"/api/v1/month/{month}").get_json()
+    assert report["month"] == month and report["count"] == 0
+    bad = api.get("/api/v1/month/2026-13")
+    assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "bad_month"

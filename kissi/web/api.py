@@ -246,6 +246,26 @@ def day_summary():
     return jsonify(day.day_summary(get_db(), g.shop_id, request.args.get("day")))
 
 
+@bp.get("/month/<ym>")
+@shop_required
+def month_report(ym):
+    """The subscriber's month ``YYYY-MM`` (see kissi.month)."""
+    from .. import month
+
+    return jsonify(month.month_report(get_db(), g.shop_id, ym))
+
+
+@bp.get("/subscription")
+@shop_required
+def subscription():
+    """Her plan, the month's state (derived from the payments) and her payments."""
+    from .. import plans
+
+    db = get_db()
+    state = plans.month_state(db, None, g.shop_id, request.args.get("month") or None)
+    return jsonify(state=state, payments=plans.payments(db, None, g.shop_id))
+
+
 @bp.get("/period")
 @shop_required
 def period_summary():
