@@ -153,3 +153,16 @@ def test_api_gives_her_month_and_her_subscription(client, db, coop, default_plan
     assert report["month"] == month and report["count"] == 0
     bad = api.get("/api/v1/month/2026-13")
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "bad_month"
+
+
+def test_api_payments_stay_in_the_trainers_cooperative(client, db, coop, default_plans):
+    other = coop["outsider"]["shop_id"]
+    plans.subscribe(db, None, other, "stall")
+    api = _as(client, coop["trainer"])
+    before = table_counts(db)
+    answer = api.post(f"/api/v1/subscriptions/{other}/payments", json={"amount": 3000})
+    assert answer.status_code == 404 and table_counts(db) == before
+    names = [m["name"] for m in api.get("/api/v1/subscriptions").get_json()["members"]]
+    assert sorted(names) == ["Awa", "Mariam"]
+    client.post("/logout")
+    assert _as(client, coop["awa"]).get("/api/v1/subscriptions").status_code == 403

@@ -138,6 +138,20 @@ SCHEMAS = {
         "id shop_id plan_id month amount method mobile_provider mobile_ref collected_by at day"
         " reversed", amount=INT, method={"enum": ["cash", "mobile"]}, mobile_provider=PROVIDER,
         mobile_ref=S_N, collected_by=S_N, day=DAY, reversed=BOOL),
+    "SubscriptionPaymentInput": _obj(
+        "", "month amount method mobile_provider mobile_ref", month={"type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}$"}, amount=INT, method={"enum": ["cash", "mobile"]},
+        mobile_provider=PROVIDER, mobile_ref=S_N),
+    "NewSubscriptionPayment": _obj(
+        "id shop_id plan_id month amount method mobile_provider mobile_ref collected_by at day",
+        amount=INT, method={"enum": ["cash", "mobile"]}, mobile_provider=PROVIDER,
+        mobile_ref=S_N, collected_by=S_N, day=DAY),
+    "MemberSubscription": _obj(
+        "user_id name phone shop_id shop month plan status start_month state days_late price"
+        " paid left due_on", plan={"type": ["object", "null"]}, status=S_N, start_month=S_N,
+        state={"enum": ["paid", "due", "late", "none"]}, days_late=INT, price=INT, paid=INT,
+        left=INT, due_on=S_N),
+    "MemberSubscriptionList": _obj("members", members=array("MemberSubscription")),
     "Subscription": _obj("state payments", state=ref("SubscriptionState"),
                          payments=array("SubscriptionPayment")),
     # kissi.listen.intents.Intent.as_dict(): what a spoken command was understood as
@@ -188,6 +202,10 @@ OPERATIONS = [
      None, 200, "MonthReport", []),
     ("get", "/subscription", "Her plan, the month's state (paid, due, late) and her payments",
      None, 200, "Subscription", ["month"]),
+    ("get", "/subscriptions", "Trainers: members with their plan and the month's state",
+     None, 200, "MemberSubscriptionList", ["month"]),
+    ("post", "/subscriptions/{shop_id}/payments", "Trainers: a subscription payment collected",
+     "SubscriptionPaymentInput", 201, "NewSubscriptionPayment", []),
     ("get", "/export", "Everything the trader owns, a zip of CSV files", None, 200, "zip", []),
     ("post", "/listen", "What a spoken command was understood as (nothing is written)",
      "audio", 200, "Intent", []),
