@@ -277,8 +277,8 @@ def subscription_payment(shop_id):
     cash or mobile with ``mobile_provider`` and ``mobile_ref``."""
     data = body()
     db = get_db()
-    month = data.get("month") or plans.month_state(db, g.user, shop_id)["month"]
-    return created(plans.record_payment(db, g.user, shop_id, month, **pick(
+    ym = data.get("month") or plans.month_state(db, g.user, shop_id)["month"]
+    return created(plans.record_payment(db, g.user, shop_id, ym, **pick(
         data, "amount", "method", "mobile_provider", "mobile_ref")))
 
 
