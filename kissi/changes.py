@@ -43,6 +43,8 @@ SYNCED: dict[str, Synced] = {
     "sale_lines": Synced("fact"),
     "sale_voids": Synced("fact"),
     "credit_entries": Synced("fact"),
+    "plans": Synced("record"), "subscriptions": Synced("record"),  # kissi/plans.py
+    "subscription_payments": Synced("fact"), "subscription_reversals": Synced("fact"),
 }
 
 

@@ -86,6 +86,9 @@ def init_app(app) -> None:
     from .sync.cli import init_app as sync_cli
 
     sync_cli(app)
+    from .cli_plans import init_app as plans_cli
+
+    plans_cli(app)
 
 
 def _set_instance(ctx, param, value):

@@ -108,7 +108,20 @@ def load_demo(db: sqlite_utils.Database, *, today=None) -> dict:
             counts[spec["name"]] = _fill_shop(db, user["shop_id"], spec["goods"], rng, first_day)
             logins.append({"role": "trader", **{k: spec[k] for k in ("name", "phone", "pin")},
                            "id": user["id"], "shop_id": user["shop_id"]})
+        _subscriptions(db, [x["shop_id"] for x in logins if x["role"] == "trader"])
     return {"cooperative_id": coop["id"], "logins": logins, "counts": counts}
+
+
+def _subscriptions(db, shop_ids) -> None:
+    """The default plans; the first trader on the small stall plan and paid up this month,
+    the others on it too and not yet paid (so the reminder and the trainer's list show)."""
+    from . import plans
+
+    plans.ensure_default_plans(db)
+    for i, shop_id in enumerate(shop_ids):
+        sub = plans.subscribe(db, None, shop_id, "stall")
+        if i == 0:
+            plans.record_payment(db, None, shop_id, sub["start_month"])
 
 
 def has_users(db: sqlite_utils.Database) -> bool:

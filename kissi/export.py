@@ -23,6 +23,9 @@ TABLES = {
     "sale_lines": "shop_id",
     "sale_voids": "shop_id",
     "credit_entries": "shop_id",
+    "subscriptions": "shop_id",
+    "subscription_payments": "shop_id",
+    "subscription_reversals": "shop_id",
 }
 
 

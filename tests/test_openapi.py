@@ -44,7 +44,7 @@ def _validate(doc, method, path, response):
         jsonschema.validate(response.get_json(), schema, cls=jsonschema.Draft202012Validator)
 
 
-def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, client):
+def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, client, db, trader):
     doc = client.get("/api/v1/openapi.json").get_json()
     seen = set()
 
@@ -91,6 +91,8 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("get", "/debtors", "/debtors")
     call("get", "/day", "/day")
     call("get", "/period", "/period")
+    call("get", "/month/2026-11", "/month/{ym}")
+    call("get", "/subscription", "/subscription")
     call("get", "/export", "/export")
     call("get", "/openapi.json", "/openapi.json")
     call("post", "/listen", "/listen", data={"audio": (io.BytesIO(b""), "a.ogg")},
@@ -101,6 +103,19 @@ def test_real_answers_of_every_operation_fit_the_documented_schemas(api, soap, c
     call("post", "/sales", "/sales", json={"lines": []})
     call("post", "/sales", "/sales", data=b"{", content_type="application/json")
     call("post", f"/sales/{other['id']}/void", "/sales/{sale_id}/void", json={"reason": "x"})
+    # a trainer of her cooperative: subscriptions
+    from factories import login, make_user
+    from kissi import plans
+
+    plans.ensure_default_plans(db)
+    plans.subscribe(db, None, trader["shop_id"], "stall")
+    client.post("/logout")
+    assert login(client, make_user(db, "trainer", cooperative_id=trader["cooperative_id"])).status_code == 302
+    call("get", "/subscriptions", "/subscriptions")
+    s = "/subscriptions/{shop_id}/payments"
+    call("post", f"/subscriptions/{trader['shop_id']}/payments", s, json={"amount": 1000,
+         "method": "mobile", "mobile_provider": "wave", "mobile_ref": "W1"})
+    call("post", f"/subscriptions/{trader['shop_id']}/payments", s, json={"method": "card"})
     # the sync endpoints speak a binary batch format: tests/test_sync_*.py exercise them
     documented = {(m, path) for path, ops in doc["paths"].items() for m, op in ops.items()
                   if "sync" not in op.get("tags", [])}

@@ -161,7 +161,7 @@ def test_another_shops_ids_give_404(awa, db, other_ids):
 
 def _page_urls(app, ids):
     args = {"product_id": ids["soap"], "customer_id": ids["mariam"], "sale_id": ids["credit_sale"],
-            "kind": "restock"}
+            "kind": "restock", "ym": "2026-11"}
     ctx = app.test_request_context()
     ctx.push()
     for rule in app.url_map.iter_rules():

@@ -32,6 +32,8 @@ MAX_DRIFT_MS = 60_000
 ENROLL_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 PULL_LIMIT = 1000
+# Written by trainers and admins (kissi/plans.py): a trader's own device never sends them.
+_COLLECTED = ("subscriptions", "subscription_payments", "subscription_reversals")
 _HLC = re.compile(r"^[0-9a-f]{16}\.[0-9a-f]{4}$")
 
 
@@ -238,6 +240,8 @@ class _Checker:
             value = data.get(field)
             if value is not None and self.row_shop(ref_table, value) not in (None, shop_id):
                 bad(f"field {field} refers to another shop's row")
+        if self.kind == "shop" and table in _COLLECTED:
+            bad("a shop device cannot record subscriptions")
         if table == "users" and "role" in data and data["role"] not in (
                 ("trader",) if self.kind == "shop" else ("trader", "trainer")):
             bad("a device cannot grant this role")

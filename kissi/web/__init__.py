@@ -33,3 +33,7 @@ def register(app: Flask) -> None:
     from . import coop
 
     app.register_blueprint(coop.bp)
+    from . import month, plans
+
+    month.init_app(app)
+    app.register_blueprint(plans.bp)

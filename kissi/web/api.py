@@ -18,11 +18,11 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext
 
-from .. import credit, day, export, ledger, photos, products, sales, stock
+from .. import credit, day, export, ledger, month, photos, plans, products, sales, stock
 from ..errors import DomainError, Invalid
 from ..ledger import N_
 from . import idempotency, openapi
-from .auth import shop_required
+from .auth import role_required, shop_required
 from .database import get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -244,6 +244,42 @@ def debtors():
 @shop_required
 def day_summary():
     return jsonify(day.day_summary(get_db(), g.shop_id, request.args.get("day")))
+
+
+@bp.get("/month/<ym>")
+@shop_required
+def month_report(ym):
+    """The subscriber's month ``YYYY-MM`` (see kissi.month)."""
+    return jsonify(month.month_report(get_db(), g.shop_id, ym))
+
+
+@bp.get("/subscription")
+@shop_required
+def subscription():
+    """Her plan, the month's state (derived from the payments) and her payments."""
+    db = get_db()
+    state = plans.month_state(db, None, g.shop_id, request.args.get("month") or None)
+    return jsonify(state=state, payments=plans.payments(db, None, g.shop_id))
+
+
+@bp.get("/subscriptions")
+@role_required("trainer", "admin")
+def subscriptions():
+    """The traders in her care with their plan and the month's state (``?month=YYYY-MM``)."""
+    return jsonify(members=plans.cooperative_states(get_db(), g.user,
+                                                    request.args.get("month") or None))
+
+
+@bp.post("/subscriptions/<shop_id>/payments")
+@role_required("trainer", "admin")
+def subscription_payment(shop_id):
+    """A payment she collected: ``month``, ``amount`` (default: what is left), ``method``
+    cash or mobile with ``mobile_provider`` and ``mobile_ref``."""
+    data = body()
+    db = get_db()
+    ym = data.get("month") or plans.month_state(db, g.user, shop_id)["month"]
+    return created(plans.record_payment(db, g.user, shop_id, ym, **pick(
+        data, "amount", "method", "mobile_provider", "mobile_ref")))
 
 
 @bp.get("/period")

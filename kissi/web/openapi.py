@@ -112,6 +112,48 @@ SCHEMAS = {
         days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_products=array("TopProduct")),
+    # kissi.month.month_report and kissi.plans (subscriptions)
+    "MonthReport": _obj(
+        "month start end previous next current today count total cash mobile credit discount"
+        " average days peak best_days weekdays best_weekdays best_by_amount best_by_qty split"
+        " debts_collected debts_at_end previous_total growth_tenths",
+        start=DAY, end=DAY, today=DAY, current=BOOL, count=INT, total=INT, cash=INT, mobile=INT,
+        credit=INT, discount=INT, average=INT, peak=INT, debts_at_end=INT, previous_total=INT,
+        growth_tenths=I_N, debts_collected=ref("Collected"),
+        days={"type": "array", "items": _obj("day count total weekday", day=DAY, count=INT,
+                                             total=INT, weekday=INT)},
+        best_days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
+        weekdays={"type": "array", "items": _obj("weekday count total", weekday=INT, count=INT,
+                                                 total=INT)},
+        best_weekdays={"type": "array", "items": _obj("weekday count total", weekday=INT,
+                                                      count=INT, total=INT)},
+        best_by_amount=array("TopProduct"), best_by_qty=array("TopProduct"),
+        split=_obj("cash mobile credit", cash=INT, mobile=INT, credit=INT)),
+    "SubscriptionState": _obj(
+        "state days_late price paid left due_on month plan",
+        state={"enum": ["paid", "due", "late", "none"]}, days_late=INT, price=INT, paid=INT,
+        left=INT, due_on={"type": ["string", "null"]},
+        plan={"type": ["object", "null"]}),
+    "SubscriptionPayment": _obj(
+        "id shop_id plan_id month amount method mobile_provider mobile_ref collected_by at day"
+        " reversed", amount=INT, method={"enum": ["cash", "mobile"]}, mobile_provider=PROVIDER,
+        mobile_ref=S_N, collected_by=S_N, day=DAY, reversed=BOOL),
+    "SubscriptionPaymentInput": _obj(
+        "", "month amount method mobile_provider mobile_ref", month={"type": "string",
+        "pattern": "^[0-9]{4}-[0-9]{2}$"}, amount=INT, method={"enum": ["cash", "mobile"]},
+        mobile_provider=PROVIDER, mobile_ref=S_N),
+    "NewSubscriptionPayment": _obj(
+        "id shop_id plan_id month amount method mobile_provider mobile_ref collected_by at day",
+        amount=INT, method={"enum": ["cash", "mobile"]}, mobile_provider=PROVIDER,
+        mobile_ref=S_N, collected_by=S_N, day=DAY),
+    "MemberSubscription": _obj(
+        "user_id name phone shop_id shop month plan status start_month state days_late price"
+        " paid left due_on", plan={"type": ["object", "null"]}, status=S_N, start_month=S_N,
+        state={"enum": ["paid", "due", "late", "none"]}, days_late=INT, price=INT, paid=INT,
+        left=INT, due_on=S_N),
+    "MemberSubscriptionList": _obj("members", members=array("MemberSubscription")),
+    "Subscription": _obj("state payments", state=ref("SubscriptionState"),
+                         payments=array("SubscriptionPayment")),
     # kissi.listen.intents.Intent.as_dict(): what a spoken command was understood as
     "Intent": _obj("action", "heard product_id product customer_id customer qty amount"
                    " unit_price topic reason",
@@ -156,6 +198,14 @@ OPERATIONS = [
     ("get", "/day", "The day's summary", None, 200, "DaySummary", ["day"]),
     ("get", "/period", "Several days' summary (default: the last 30 days)", None, 200,
      "PeriodSummary", ["start", "end"]),
+    ("get", "/month/{ym}", "The month YYYY-MM: totals, best products and days, growth, debts",
+     None, 200, "MonthReport", []),
+    ("get", "/subscription", "Her plan, the month's state (paid, due, late) and her payments",
+     None, 200, "Subscription", ["month"]),
+    ("get", "/subscriptions", "Trainers: members with their plan and the month's state",
+     None, 200, "MemberSubscriptionList", ["month"]),
+    ("post", "/subscriptions/{shop_id}/payments", "Trainers: a subscription payment collected",
+     "SubscriptionPaymentInput", 201, "NewSubscriptionPayment", []),
     ("get", "/export", "Everything the trader owns, a zip of CSV files", None, 200, "zip", []),
     ("post", "/listen", "What a spoken command was understood as (nothing is written)",
      "audio", 200, "Intent", []),

@@ -16,6 +16,7 @@ TILES = (
     ("stock.index", "📦", _l("Stock"), "home.stock"),
     ("debts.index", "📒", _l("Debts"), "home.debts"),
     ("day.today", "📅", _l("My day"), "home.day"),
+    ("month.index", "📆", _l("My month"), "home.month"),
     ("myshop.index", "🏪", _l("My shop"), "home.shop"),
     ("pages.help", "❓", _l("Help"), "home.help"),
 )
@@ -24,6 +25,7 @@ TILES = (
 COOP_TILES = (
     ("coop.index", "👥", _l("Members"), "coop.members"),
     ("coop.cards", "🖨️", _l("Login cards"), "coop.cards"),
+    ("plans.subscriptions", "💳", _l("Subscriptions"), "subs.screen"),
 )
 
 
