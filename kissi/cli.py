@@ -71,24 +71,17 @@ def backup_command(file: Path):
 
 
 def init_app(app) -> None:
-    for command in (init_command, serve_command, backup_command):
-        app.cli.add_command(command)
+    """Register every command group (the voice group before listen, which adds to it)."""
+    from . import cli_ledger, cli_plans
     from .cli_users import user_group
-    app.cli.add_command(user_group)
-    from . import cli_ledger
-    cli_ledger.init_app(app)
+    from .listen import cli as listen_cli
+    from .sync import cli as sync_cli
     from .voice import cli as voice_cli
 
-    voice_cli.init_app(app)
-    from .listen import cli as listen_cli
-
-    listen_cli.init_app(app)
-    from .sync.cli import init_app as sync_cli
-
-    sync_cli(app)
-    from .cli_plans import init_app as plans_cli
-
-    plans_cli(app)
+    for command in (init_command, serve_command, backup_command, user_group):
+        app.cli.add_command(command)
+    for part in (cli_ledger, voice_cli, listen_cli, sync_cli, cli_plans):
+        part.init_app(app)
 
 
 def _set_instance(ctx, param, value):

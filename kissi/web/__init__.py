@@ -6,8 +6,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import (auth, compress, day, debts, errors, health, idempotency, myshop, pages, pwa,
-                   sell, stock, ui)
+    from . import (api, auth, compress, coop, day, debts, errors, health, idempotency, listen,
+                   month, myshop, pages, plans, pwa, sell, stock, sync, ui, voice)
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
@@ -18,22 +18,10 @@ def register(app: Flask) -> None:
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
     idempotency.init_pages(app, ("sell", "stock", "debts"))  # the offline queue's forms
     pwa.init_app(app)
-    from . import voice
-
     voice.init_app(app)
-    from . import api
-
     app.register_blueprint(api.bp)  # the JSON API, /api/v1
-    from . import listen
-
     listen.init_app(app)
-    from . import sync
-
     sync.init_app(app)
-    from . import coop
-
-    app.register_blueprint(coop.bp)
-    from . import month, plans
-
+    app.register_blueprint(coop.bp)  # the cooperative trainer's pages, /coop
     month.init_app(app)
-    app.register_blueprint(plans.bp)
+    app.register_blueprint(plans.bp)  # plans, for admins at the hub
