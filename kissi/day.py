@@ -27,12 +27,14 @@ def _check_day(value, field="day") -> str:
         raise Invalid("bad_date", N_("Enter a date as YYYY-MM-DD"), field) from None
 
 
-def _top_products(db, shop_id, start, end, limit):
+def top_products(db, shop_id: str, start: str, end: str, limit: int, by: str = "amount") -> list[dict]:
+    """Best products between two days (inclusive), by ``amount`` sold or by ``qty``."""
+    order = {"amount": "t.amount desc", "qty": "t.qty desc"}[by]
     rows = db.execute(
         "select t.product_id, p.name, p.icon, p.unit, t.qty, t.amount from ("
         " select product_id, sum(qty) as qty, sum(amount) as amount from product_days"
         " where shop_id = ? and day between ? and ? group by product_id having sum(qty) > 0"
-        ") t join products p on p.id = t.product_id order by t.amount desc, p.name limit ?",
+        f") t join products p on p.id = t.product_id order by {order}, p.name limit ?",
         [shop_id, start, end, limit]).fetchall()
     return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r)) for r in rows]
 
@@ -100,7 +102,7 @@ def day_summary(db: sqlite_utils.Database, shop_id: str, day: str | None = None,
         "voided": voided,
         "cash_expected": totals["cash"] + repaid["cash"],
         "debts_collected": repaid,
-        "top_products": _top_products(db, shop_id, day, day, top),
+        "top_products": top_products(db, shop_id, day, day, top),
         "alerts": stock.alerts(db, shop_id),
     }
 
@@ -127,5 +129,5 @@ def period_summary(db: sqlite_utils.Database, shop_id: str, start: str, end: str
         "start": start, "end": end, **_add(per_day),
         "debts_collected": _repayments(db, shop_id, start, end),
         "days": days, "best_days": best_days,
-        "best_products": _top_products(db, shop_id, start, end, top),
+        "best_products": top_products(db, shop_id, start, end, top),
     }

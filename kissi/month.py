@@ -42,16 +42,6 @@ def growth_tenths(current: int, previous: int) -> int | None:
     return None if previous <= 0 else ratio_tenths(current - previous, previous)
 
 
-def _products_by_qty(db, shop_id, start, end, limit):
-    rows = db.execute(
-        "select t.product_id, p.name, p.icon, p.unit, t.qty, t.amount from ("
-        " select product_id, sum(qty) as qty, sum(amount) as amount from product_days"
-        " where shop_id = ? and day between ? and ? group by product_id having sum(qty) > 0"
-        ") t join products p on p.id = t.product_id order by t.qty desc, p.name limit ?",
-        [shop_id, start, end, limit]).fetchall()
-    return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r)) for r in rows]
-
-
 def debts_at(db: sqlite_utils.Database, shop_id: str, end: str) -> int:
     """What her customers owed her at the end of day ``end``: credit minus repayments, less
     the credit of voided sales (found from the few voids, so the entries are read from
@@ -107,7 +97,7 @@ def month_report(db: sqlite_utils.Database, shop_id: str, month: str | None = No
         "best_weekdays": sorted((w for w in weekdays if w["count"]),
                                 key=lambda w: (-w["total"], w["weekday"]))[:3],
         "best_by_amount": s["best_products"],
-        "best_by_qty": _products_by_qty(db, shop_id, start, end, top),
+        "best_by_qty": days.top_products(db, shop_id, start, end, top, by="qty"),
         "split": {k: ratio_tenths(s[k], total) if total else 0 for k in ("cash", "mobile", "credit")},
         "debts_collected": s["debts_collected"],
         "debts_at_end": debts_at(db, shop_id, min(end, today) if current else end),
