@@ -7,6 +7,7 @@ each language's chain). Placeholders must survive translation, or a page raises 
 """
 from __future__ import annotations
 
+import gzip
 import re
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +21,7 @@ from babel.support import Translations
 from kissi import languages
 from kissi.i18n import LOCALES_DIR
 from kissi.prompts import PROMPTS
+from web_helpers import awa, shop_ids  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
 TRADER_LANGUAGES = ("ar", "wo", "bm", "dyu", "bci")
@@ -109,3 +111,18 @@ def test_catalogs_compile_and_fall_back_along_the_language_chain():
     assert re.search("[\u0600-\u06ff]", chains["ar"].gettext("Sell"))
     message = chains["bm"].gettext("%(amount)s francs") % {"amount": "1 000"}
     assert "1 000" in message
+
+
+@pytest.mark.parametrize("code", sorted(languages.LANGUAGES))
+def test_every_page_speaks_the_traders_language_and_stays_small(code, app, awa, shop_ids):
+    from test_pages import BUDGET, _every_page
+
+    assert awa.post("/language", data={"language": code}).status_code in (302, 303)
+    home = awa.get("/").get_data(as_text=True)
+    assert f'lang="{code}"' in home and ('dir="rtl"' in home) == languages.get(code).rtl
+    assert CATALOGS[code]["Sell"].string in home and CATALOGS[code]["My day"].string in home
+    css = gzip.compress(awa.get("/static/kissi.css").data)
+    for name, answer in _every_page(app, awa, shop_ids).items():
+        if name != "error":
+            assert answer.status_code == 200, name
+            assert len(gzip.compress(answer.data)) + len(css) <= BUDGET, name
