@@ -42,7 +42,7 @@ case "${1:-}" in
   i18n)
     setup ""
     "$VENV/bin/pybabel" extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l \
-      -k DomainError:2 -k Invalid:2 -k Conflict:2 -k Forbidden:2 -k TooMany:2 \
+      -k DomainError:2 -k Invalid:2 -k Conflict:2 -k Forbidden:2 -k TooMany:2 -k AudioError:2 \
       -o locales/messages.pot . >/dev/null
     "$PY" -m kissi.catalogs update
     "$PY" -m kissi.catalogs compile

@@ -11,6 +11,7 @@ Facts are append-only: there is no update or delete for them here, by design.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ SYNCED: dict[str, Synced] = {
     "users": Synced("record"),
     "products": Synced("record"),
     "customers": Synced("record"),
+    "voice_recordings": Synced("record"),
     "price_changes": Synced("fact"),
     "stock_movements": Synced("fact"),
     "sales": Synced("fact"),
@@ -50,8 +52,12 @@ def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
 def dumps(data: dict) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    """Compact, key-sorted JSON (one encoder, built once: this runs for every change)."""
+    return _ENCODER.encode(data)
 
 
 # -- node identity and clock ------------------------------------------------------------
@@ -78,18 +84,41 @@ def node(db: sqlite_utils.Database) -> dict | None:
     return rows[0] if rows else None
 
 
-def next_hlc(db: sqlite_utils.Database) -> tuple[str, str]:
+def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, str]:
     """Tick this node's clock inside the current transaction: ``(node_id, hlc_text)``.
 
     The wall clock is corrected by the offset learned from the hub (see sync), so a
     phone whose clock is days off does not win every conflict once it has synced.
+    ``after`` (an HLC text) makes the new stamp later than it: an edit is always later
+    than the version it replaces, so a node never reorders its own writes.
     """
     node_id, last, offset = db.execute(
         "select id, hlc, clock_offset_ms from node where singleton = 1"
     ).fetchone()
-    stamp = hlc_mod.tick(hlc_mod.HLC.decode(last), hlc_mod.now_ms() + offset).encode()
+    last = hlc_mod.HLC.decode(last)
+    if after:
+        last = max(last, hlc_mod.HLC.decode(after))
+    stamp = hlc_mod.tick(last, hlc_mod.now_ms() + offset).encode()
     db.execute("update node set hlc = ? where singleton = 1", [stamp])
     return node_id, stamp
+
+
+def change_id(node_id: str, stamp: str) -> str:
+    """The id of the change a node made at HLC ``stamp``: UUIDv7-shaped, derived, not drawn.
+
+    A node never stamps two changes alike, so ``(node_id, hlc)`` is unique; deriving the id
+    from it lets the sync protocol leave ids off the wire (see :mod:`kissi.sync.protocol`)
+    while every node still stores and compares the same id.
+    """
+    w = stamp[4:16]  # the HLC's wall time: 48 bits of milliseconds, as hex
+    d = hashlib.blake2b(f"{node_id}/{stamp}".encode(), digest_size=10).hexdigest()
+    return f"{w[:8]}-{w[8:]}-7{d[:3]}-{'89ab'[int(d[3], 16) & 3]}{d[4:7]}-{d[7:19]}"
+
+
+def uuid_text(number: int) -> str:
+    """A 128-bit number as canonical UUID text (what ``str(uuid.UUID(int=n))`` gives, faster)."""
+    h = f"{number:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 # -- scope -------------------------------------------------------------------------------
@@ -126,11 +155,11 @@ def shop_cooperative(db: sqlite_utils.Database, shop_id: str) -> str | None:
 
 # -- the write path --------------------------------------------------------------------------
 
-def _log(db, table, row_id, op, data, scope_row) -> dict:
-    node_id, stamp = next_hlc(db)
+def _log(db, table, row_id, op, data, scope_row, after=None) -> dict:
+    node_id, stamp = next_hlc(db, after)
     shop_id, cooperative_id = scope_of(db, table, scope_row)
     entry = {
-        "id": uuid7(), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
+        "id": change_id(node_id, stamp), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
         "op": op, "data": dumps(data), "shop_id": shop_id, "cooperative_id": cooperative_id,
     }
     db.execute(
@@ -147,6 +176,16 @@ def _set_versions(db, table, row_id, fields, version):
         " on conflict (tbl, row_id, field) do update set version = excluded.version",
         [(table, row_id, f, version) for f in fields],
     )
+
+
+def _latest_hlc(db, table, row_id, fields) -> str | None:
+    """The newest HLC among the current versions of ``fields`` of a record."""
+    marks = ",".join("?" * len(fields))
+    found = db.execute(
+        f"select max(version) from field_versions where tbl = ? and row_id = ? and field in ({marks})",
+        [table, row_id, *fields],
+    ).fetchone()[0]
+    return found.partition("/")[0] if found else None
 
 
 def _insert(db, table, row):
@@ -209,7 +248,8 @@ def update_record(db: sqlite_utils.Database, table: str, row_id: str, fields: di
             return {}
         sets = ", ".join(f"[{k}] = ?" for k in changed)
         db.execute(f"update [{table}] set {sets} where id = ?", [*changed.values(), row_id])
-        entry = _log(db, table, row_id, "update", changed, {**current, **changed})
+        entry = _log(db, table, row_id, "update", changed, {**current, **changed},
+                     _latest_hlc(db, table, row_id, list(changed)))
         _set_versions(db, table, row_id, list(changed), hlc_mod.version(entry["hlc"], entry["node_id"]))
     return changed
 
@@ -223,5 +263,6 @@ def delete_record(db: sqlite_utils.Database, table: str, row_id: str) -> None:
             raise LookupError(f"{table} {row_id} does not exist")
         current = dict(zip(_columns(db, table), current))
         db.execute(f"update [{table}] set deleted = 1 where id = ?", [row_id])
-        entry = _log(db, table, row_id, "delete", {"deleted": 1}, current)
+        entry = _log(db, table, row_id, "delete", {"deleted": 1}, current,
+                     _latest_hlc(db, table, row_id, ["deleted"]))
         _set_versions(db, table, row_id, ["deleted"], hlc_mod.version(entry["hlc"], entry["node_id"]))

@@ -75,6 +75,15 @@ def init_app(app) -> None:
         app.cli.add_command(command)
     from .cli_users import user_group
     app.cli.add_command(user_group)
+    from .voice import cli as voice_cli
+
+    voice_cli.init_app(app)
+    from .listen import cli as listen_cli
+
+    listen_cli.init_app(app)
+    from .sync.cli import init_app as sync_cli
+
+    sync_cli(app)
 
 
 def _set_instance(ctx, param, value):

@@ -6,6 +6,17 @@ import pytest
 from kissi import changes, create_app, db as store
 
 
+@pytest.fixture(autouse=True)
+def quick_pin_hash(request, monkeypatch):
+    """Real scrypt, at a lower cost than production's (n=2**10 instead of 2**15), so that
+    tests creating and logging in members stay fast; ``@pytest.mark.real_pin_hash`` keeps
+    the production cost."""
+    if request.node.get_closest_marker("real_pin_hash") is None:
+        from kissi import members
+
+        monkeypatch.setattr(members, "PIN_HASH_METHOD", "scrypt:1024:8:1")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"TESTING": True, "SYNC_ENABLED": False}, instance_path=str(tmp_path / "instance"))

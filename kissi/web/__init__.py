@@ -14,3 +14,15 @@ def register(app: Flask) -> None:
     ui.init_app(app)
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
+    from . import voice
+
+    voice.init_app(app)
+    from . import listen
+
+    listen.init_app(app)
+    from . import sync
+
+    sync.init_app(app)
+    from . import coop
+
+    app.register_blueprint(coop.bp)

@@ -134,7 +134,8 @@ def login():
     recorded although the answer is an error (see :mod:`kissi.logins`).
     """
     form = request.form
-    phone = form.get("phone", session.get("phone", ""))
+    # ?phone= : the QR code of her login card fills her number in (never the PIN)
+    phone = form.get("phone", request.args.get("phone", session.get("phone", "")))[:20]
     next_url = request.values.get("next")
     if request.method == "GET":
         return render_template("login.html", phone=phone, pin="", next=next_url)

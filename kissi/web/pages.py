@@ -20,8 +20,16 @@ TILES = (
     ("pages.help", "❓", _l("Help"), "home.help"),
 )
 
+# The home tiles of a trainer or an admin: her members, their login cards.
+COOP_TILES = (
+    ("coop.index", "👥", _l("Members"), "coop.members"),
+    ("coop.cards", "🖨️", _l("Login cards"), "coop.cards"),
+)
+
 
 def _tiles():
+    if g.user["role"] in ("trainer", "admin"):
+        return [t for t in COOP_TILES if t[0] in current_app.view_functions]
     return [t for t in TILES if t[0] in current_app.view_functions] if g.shop_id else []
 
 

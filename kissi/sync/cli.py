@@ -1,0 +1,136 @@
+"""Sync commands: ``kissi enroll``, ``kissi sync`` on an edge; ``kissi hub ...`` on the hub."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..errors import DomainError
+from . import client, hub
+
+
+def _db():
+    from ..cli import open_db
+
+    return open_db()
+
+
+@click.command("enroll")
+@click.argument("code")
+@click.option("--hub", "hub_url", required=True, help="The hub's address, e.g. https://hub.example.org")
+@click.option("--name", help="A name for this device in the hub's list.")
+@with_appcontext
+def enroll_command(code, hub_url, name):
+    """Enroll this node with a hub using a one-time CODE (from the trainer's page)."""
+    db = _db()
+    try:
+        answer = client.enroll(db, hub_url, code, name)
+    except client.SyncError as err:
+        raise click.ClickException(f"enrollment refused: {err}") from None
+    click.echo(f"enrolled as node {answer['node_id']} for {answer['scope_kind']} {answer['scope_id']}")
+    try:
+        result = client.sync_once(db)
+        click.echo(f"first sync: sent {result['pushed']}, received {result['pulled']}")
+    except client.SyncError as err:
+        click.echo(f"first sync failed ({err}); the background syncer will retry")
+
+
+@click.command("sync")
+@click.option("--status", is_flag=True, help="Only show what is waiting and the last sync.")
+@with_appcontext
+def sync_command(status):
+    """Sync with the hub once (push, then pull), with a progress bar."""
+    db = _db()
+    state = client.state(db)
+    waiting = client.pending_count(db)
+    if status:
+        click.echo(f"hub: {state['hub_url'] or '-'}; waiting: {waiting}; "
+                   f"last success: {state['last_success_at'] or 'never'}; last error: {state['last_error'] or '-'}")
+        for line in shop_digests(db):
+            click.echo(line)
+        return
+    with click.progressbar(length=max(waiting, 1), label="sending") as bar:
+        try:
+            result = client.sync_once(db, progress=bar.update)
+        except client.SyncError as err:
+            raise click.ClickException(f"sync failed ({err.code}): {err}") from None
+    click.echo(f"sent {result['pushed']}, received {result['pulled']} change(s) in {result['requests']} request(s)")
+
+
+def shop_digests(db) -> list[str]:
+    """One line per shop: sales, their total and a digest of their ids, to compare nodes by eye."""
+    import hashlib
+
+    lines = []
+    for shop_id, name in db.execute("select id, name from shops order by id"):
+        ids = [r[0] for r in db.execute("select id from sales where shop_id = ? order by id", [shop_id])]
+        total = db.execute("select coalesce(sum(total), 0) from sales where shop_id = ? and id not in"
+                           " (select id from sale_voids)", [shop_id]).fetchone()[0]
+        digest = hashlib.sha256("".join(ids).encode()).hexdigest()[:12]
+        lines.append(f"shop {shop_id} {name}: {len(ids)} sales, {total} F, digest {digest}")
+    return lines
+
+
+@click.group("hub")
+def hub_group():
+    """Hub administration: enrollment codes and devices."""
+
+
+@hub_group.command("enroll")
+@click.option("--shop", help="Enroll a device for this shop id.")
+@click.option("--cooperative", help="Enroll a device for this cooperative id (all its shops).")
+@with_appcontext
+def hub_enroll_command(shop, cooperative):
+    """Create a one-time enrollment code (shown as text and as a QR code)."""
+    if bool(shop) == bool(cooperative):
+        raise click.UsageError("give exactly one of --shop or --cooperative")
+    try:
+        e = hub.create_enrollment(_db(), "shop" if shop else "cooperative", shop or cooperative)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    import qrcode
+
+    qr = qrcode.QRCode(border=1)
+    qr.add_data(f"kissi-enroll:{e['code']}@{current_app.config.get('HUB_URL') or ''}")
+    qr.print_ascii()
+    click.echo(f"code {e['code']} for {e['scope_kind']} {e['scope_name']}, valid once until {e['expires_at']}")
+
+
+@hub_group.command("scopes")
+@with_appcontext
+def hub_scopes_command():
+    """List cooperatives and shops with their ids (what a device can be enrolled for)."""
+    db = _db()
+    for coop_id, name in db.execute("select id, name from cooperatives where deleted = 0 order by name"):
+        click.echo(f"cooperative {coop_id}  {name}")
+        for shop_id, shop_name in db.execute("select id, name from shops where cooperative_id = ?"
+                                             " and deleted = 0 order by name", [coop_id]):
+            click.echo(f"  shop {shop_id}  {shop_name}")
+
+
+@hub_group.command("devices")
+@with_appcontext
+def hub_devices_command():
+    """List enrolled devices with their scope, last contact and clock skew."""
+    for d in hub.list_devices(_db()):
+        skew = f"{d['skew_ms'] / 1000:+.0f}s" if d["skew_ms"] is not None else "-"
+        click.echo(f"{d['id']}  {d['scope_kind']}:{d['scope_name']}  {d['name'] or '-'}  "
+                   f"last {d['last_contact_at'] or 'never'}  skew {skew}"
+                   f"{'  REVOKED' if d['revoked_at'] else ''}")
+
+
+@hub_group.command("revoke")
+@click.argument("device_id")
+@with_appcontext
+def hub_revoke_command(device_id):
+    """Revoke a device: its requests are refused from now on; its own data stays on it."""
+    try:
+        hub.revoke(_db(), device_id)
+    except DomainError as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"device {device_id} revoked")
+
+
+def init_app(app) -> None:
+    for command in (enroll_command, sync_command, hub_group):
+        app.cli.add_command(command)

@@ -1,0 +1,255 @@
+"""The edge's side of sync: enroll once, then push what it made and pull what it lacks.
+
+Resumable by construction: the push position (``sync_state.push_acked``, a local
+change-log seq) moves only when the hub has answered that it committed the batch, and
+the pull cursor (a hub seq) moves in the same transaction that applies the pulled
+batch. A cut connection at any moment leaves both where a retry picks up: the hub
+treats a re-pushed change as a replay, and a re-pulled one is a replay here.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import time
+from urllib.parse import urlencode, urlsplit
+
+import sqlite_utils
+
+from .. import changes, hlc
+from ..changes import utc_now
+from ..db import transaction
+from . import alerts, protocol
+from .apply import apply_batch, receive_clock
+
+PUSH_BATCH = 2000
+OFFSET_THRESHOLD_MS = 2000
+API = "/api/v1/sync"
+
+
+class SyncError(Exception):
+    """A sync run stopped. ``retry`` says whether trying later may help."""
+
+    def __init__(self, message: str, code: str = "unreachable", status: int | None = None):
+        super().__init__(message)
+        self.code, self.status = code, status
+        self.retry = status is None or status >= 500 or status == 429
+
+
+# -- local state ----------------------------------------------------------------------------
+
+def state(db: sqlite_utils.Database) -> dict:
+    """This node's sync state (the one row made by the migration)."""
+    return next(db.query("select * from sync_state where singleton = 1"))
+
+
+# Rows that are parts of another change (a sale's lines): a trader counts her sale once.
+PARTS = ("sale_lines",)
+
+
+def pending_count(db: sqlite_utils.Database, parts: bool = True) -> int:
+    """How many of this node's own changes the hub has not acknowledged yet.
+
+    ``parts=False`` counts as the trader does: a sale with its lines is one change.
+    """
+    node_id = changes.node(db)["id"]
+    acked = state(db)["push_acked"]
+    skip = "" if parts else f" and tbl not in ({','.join('?' * len(PARTS))})"
+    return db.execute(f"select count(*) from change_log where node_id = ? and seq > ?{skip}",
+                      [node_id, acked, *([] if parts else PARTS)]).fetchone()[0]
+
+
+def _adopt_node_id(db, new_id: str) -> None:
+    """Take the node id the hub issued; this node's past changes move to it (never sent yet)."""
+    old = changes.node(db)["id"]
+    if new_id == old:
+        return
+    db.execute("update node set id = ? where singleton = 1", [new_id])
+    db.execute("update change_log set node_id = ? where node_id = ?", [new_id, old])
+    db.execute("update field_versions set version = substr(version, 1, 22) || ? where version like ?",
+               [new_id, f"%/{old}"])
+
+
+def enroll(db: sqlite_utils.Database, hub_url: str, code: str, name: str | None = None,
+           timeout: float = 30) -> dict:
+    """Redeem an enrollment code at the hub and remember the hub, token and scope."""
+    conn = Connection(hub_url, code, timeout)  # the code is this call's credential
+    try:
+        body = json.dumps({"code": code, "node_id": changes.node(db)["id"], "name": name}).encode()
+        answer = json.loads(conn.request("POST", f"{API}/enroll", body, "application/json"))
+    finally:
+        conn.close()
+    with transaction(db):
+        _adopt_node_id(db, answer["node_id"])
+        db.execute("update sync_state set hub_url = ?, token = ?, scope_kind = ?, scope_id = ?,"
+                   " push_acked = 0, pull_cursor = 0, last_error = null where singleton = 1",
+                   [hub_url.rstrip("/"), answer["token"], answer["scope_kind"], answer["scope_id"]])
+    return answer
+
+
+# -- HTTP ------------------------------------------------------------------------------------
+
+class Connection:
+    """One keep-alive HTTP connection to the hub, sending only the headers sync needs."""
+
+    def __init__(self, hub_url: str, token: str | None, timeout: float = 30):
+        parts = urlsplit(hub_url)
+        self.https = parts.scheme == "https"
+        self.host, self.port = parts.hostname, parts.port or (443 if self.https else 80)
+        self.base = parts.path.rstrip("/")
+        self.token, self.timeout, self.conn = token, timeout, None
+        self.requests = 0
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                content_type: str = protocol.MEDIA_TYPE) -> bytes:
+        """The response body of a 2xx answer; otherwise :class:`SyncError`."""
+        self.requests += 1
+        try:
+            if self.conn is None:
+                cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+                self.conn = cls(self.host, self.port, timeout=self.timeout)
+            self.conn.putrequest(method, self.base + path, skip_accept_encoding=True)
+            if self.token:
+                self.conn.putheader("Authorization", f"Bearer {self.token}")
+            if body is not None:
+                self.conn.putheader("Content-Type", content_type)
+                self.conn.putheader("Content-Length", str(len(body)))
+            self.conn.endheaders(body)
+            response = self.conn.getresponse()
+            data = response.read()
+            if response.getheader("Content-Length") != str(len(data)):
+                # http.client takes a connection closed inside the headers for their end
+                raise http.client.IncompleteRead(data)
+        except (OSError, http.client.HTTPException, socket.timeout) as err:
+            self.close()
+            raise SyncError(f"hub unreachable: {err.__class__.__name__}: {err}") from None
+        if response.status >= 400:
+            try:
+                error = json.loads(data)["error"]
+            except (ValueError, KeyError, TypeError):
+                error = {"code": "hub_error", "message": data[:200].decode("utf-8", "replace")}
+            raise SyncError(error.get("message") or error["code"], error["code"], response.status)
+        return data
+
+    def batch(self, method: str, path: str, body: bytes | None = None) -> tuple[dict, list[dict]]:
+        """A sync request whose answer is a batch (see :mod:`kissi.sync.protocol`)."""
+        try:
+            return protocol.decode(self.request(method, path, body))
+        except protocol.ProtocolError as err:
+            self.close()
+            raise SyncError(f"garbled answer from the hub: {err}", "garbled") from None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+# -- one run ---------------------------------------------------------------------------------
+
+def _learn_offset(db, hub_ms, sent_ms, received_ms) -> None:
+    """Correct this node's wall clock by the hub's, measured at the request's midpoint."""
+    if not isinstance(hub_ms, int):
+        return
+    offset = hub_ms - (sent_ms + received_ms) // 2
+    offset = offset if abs(offset) > OFFSET_THRESHOLD_MS else 0
+    db.execute("update node set clock_offset_ms = ? where singleton = 1", [offset])
+    db.execute("update sync_state set hub_skew_ms = ? where singleton = 1", [-offset])
+
+
+def _restamp(db, node_id: str, restamped: dict) -> None:
+    """The hub moved some of this node's changes from the future to its own time: follow it."""
+    for change_id, new_hlc in restamped.items():
+        found = db.execute("select hlc from change_log where id = ? and node_id = ?",
+                           [change_id, node_id]).fetchone()
+        if found is None or found[0] == new_hlc:
+            continue
+        db.execute("update change_log set hlc = ? where id = ?", [new_hlc, change_id])
+        db.execute("update field_versions set version = ? where version = ?",
+                   [hlc.version(new_hlc, node_id), hlc.version(found[0], node_id)])
+
+
+def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
+    """Send this node's unacknowledged changes, batch by batch; returns how many."""
+    node_id = changes.node(db)["id"]
+    sent = 0
+    while True:
+        acked = state(db)["push_acked"]
+        rows = [dict(r) for r in db.query(
+            "select seq, id, node_id, hlc, tbl, row_id, op, data from change_log"
+            " where node_id = ? and seq > ? order by seq limit ?", [node_id, acked, batch])]
+        if not rows:
+            return sent
+        body = protocol.encode(rows, to=rows[-1]["seq"], t=hlc.now_ms())
+        started = hlc.now_ms()
+        meta, _ = conn.batch("POST", f"{API}/push", body)
+        with transaction(db):
+            _restamp(db, node_id, meta.get("r") or {})
+            db.execute("update sync_state set push_acked = ? where singleton = 1", [meta["a"]])
+            _learn_offset(db, meta.get("t"), started, hlc.now_ms())
+        sent += len(rows)
+        if progress:
+            progress(len(rows))
+
+
+def pull(db, conn: Connection) -> int:
+    """Fetch and apply the hub's changes for this scope, batch by batch; returns how many."""
+    got = 0
+    while True:
+        cursor = state(db)["pull_cursor"]
+        started = hlc.now_ms()
+        query = urlencode({"c": cursor, "t": started})
+        meta, entries = conn.batch("GET", f"{API}/pull?{query}")
+        with transaction(db):
+            result = apply_batch(db, entries)
+            receive_clock(db, result["max_hlc"])
+            alerts.check_products(db, result["products"])
+            db.execute("update sync_state set pull_cursor = ? where singleton = 1", [meta["c"]])
+            if isinstance(meta.get("a"), int) and meta["a"] < state(db)["push_acked"]:
+                # the hub lost what it had acknowledged (restored from a backup): send again
+                db.execute("update sync_state set push_acked = ? where singleton = 1", [meta["a"]])
+            _learn_offset(db, meta.get("t"), started, hlc.now_ms())
+        got += len(entries)
+        if not meta.get("m"):
+            return got
+
+
+def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
+              batch: int = PUSH_BATCH) -> dict:
+    """One run: push, then pull, then push what the pull may have caused. Raises SyncError."""
+    current = state(db)
+    if not current["hub_url"] or not current["token"]:
+        raise SyncError("this node is not enrolled with a hub", "not_enrolled", 400)
+    conn = Connection(current["hub_url"], current["token"], timeout)
+    with transaction(db):
+        db.execute("update sync_state set last_attempt_at = ? where singleton = 1", [utc_now()])
+    try:
+        pushed = push(db, conn, batch, progress)
+        pulled = pull(db, conn)
+        pushed += push(db, conn, batch, progress)
+    except SyncError as err:
+        with transaction(db):
+            db.execute("update sync_state set last_error = ? where singleton = 1", [f"{err.code}: {err}"])
+        raise
+    finally:
+        conn.close()
+    with transaction(db):
+        db.execute("update sync_state set last_success_at = ?, last_error = null where singleton = 1",
+                   [utc_now()])
+    return {"pushed": pushed, "pulled": pulled, "requests": conn.requests}
+
+
+def compact(db: sqlite_utils.Database, keep_days: int = 30) -> int:
+    """Drop change-log entries the hub holds and that are older than ``keep_days``.
+
+    Own entries go once acknowledged; entries pulled from the hub go once old (they were
+    applied, and a replay of them is still harmless: facts by id, fields by version).
+    The rows themselves (her sales, stock and debts) stay: only the log shrinks.
+    """
+    node_id = changes.node(db)["id"]
+    acked = state(db)["push_acked"]
+    cutoff = hlc.HLC(hlc.now_ms() - keep_days * 86_400_000, 0).encode()
+    with transaction(db):
+        cur = db.execute("delete from change_log where hlc < ? and (node_id != ? or seq <= ?)",
+                         [cutoff, node_id, acked])
+    return cur.rowcount

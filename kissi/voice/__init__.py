@@ -1,0 +1,1 @@
+"""Voice output: prompt clips per language, spoken amounts, the recording studio."""

@@ -1,0 +1,211 @@
+"""Sync over HTTP: the hub's API for devices, enrollment pages, and the sync state shown to traders.
+
+API (hub role, ``/api/v1/sync/...``): ``enroll`` (JSON, the code is the credential),
+``push`` and ``pull`` (compact bodies, see :mod:`kissi.sync.protocol`), authenticated by
+``Authorization: Bearer <device token>``, which also exempts them from the pages' CSRF
+check. Pages (trainers and admins): on the hub, create an enrollment (QR code + typed
+code) and list and revoke devices; on an edge, redeem a code.
+"""
+from __future__ import annotations
+
+import io
+import threading
+
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext
+
+from .. import hlc
+from ..errors import Invalid
+from ..sync import client, hub, protocol, scheduler
+from .auth import role_required
+from .database import MUTATING, get_db, own_transaction
+
+bp = Blueprint("sync", __name__)
+
+
+# -- API ----------------------------------------------------------------------------------
+
+def _hub_only():
+    if current_app.config["ROLE"] != "hub":
+        abort(404)
+
+
+def _device():
+    header = request.headers.get("Authorization", "")
+    token = header[7:] if header.startswith("Bearer ") else None
+    return hub.authenticate(get_db(), token)
+
+
+def _batch():
+    if request.content_length and request.content_length > protocol.MAX_BODY:
+        raise Invalid("bad_batch", "This batch is too large", "body")
+    try:
+        return protocol.decode(request.get_data())
+    except protocol.ProtocolError as err:
+        raise Invalid("bad_batch", "This is not a well-formed sync batch: %(why)s", "body",
+                      why=str(err)) from None
+
+
+def _reply(entries=(), **meta):
+    return Response(protocol.encode(list(entries), **meta), mimetype=protocol.MEDIA_TYPE)
+
+
+@bp.post("/api/v1/sync/enroll")
+def api_enroll():
+    """Redeem a code. Clients also send it as ``Authorization: Bearer CODE``, which lets the
+    call through the pages' CSRF check (no browser form can set that header)."""
+    _hub_only()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        raise Invalid("bad_request", "Send the enrollment code as JSON", "code")
+    return jsonify(hub.redeem(get_db(), body["code"], body.get("node_id"), body.get("name")))
+
+
+
+@bp.post("/api/v1/sync/push")
+@own_transaction
+def api_push():
+    """Decode outside the write lock; then one writer at a time, woken at once when its turn
+    comes (SQLite's busy handler would sleep in coarse steps while the lock sits free)."""
+    _hub_only()
+    device = _device()
+    meta, entries = _batch()
+    with current_app.extensions["kissi_ingest_lock"]:
+        return _reply(**hub.ingest(get_db(), device, entries, meta))
+
+
+@bp.get("/api/v1/sync/pull")
+def api_pull():
+    _hub_only()
+    device = _device()
+    try:
+        cursor = int(request.args.get("c", 0))
+        limit = int(request.args.get("n", hub.PULL_LIMIT))
+        edge_ms = int(request.args["t"]) if "t" in request.args else None
+    except ValueError:
+        raise Invalid("bad_request", "The cursor is a number", "c") from None
+    skew = edge_ms - hlc.now_ms() if edge_ms is not None else None
+    out = hub.pull(get_db(), device, cursor, limit, skew)
+    return _reply(out.pop("entries"), **out)
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+def _coop_limit(user) -> str | None:
+    return None if user["role"] == "admin" else user.get("cooperative_id")
+
+
+def _scopes(db, coop):
+    """Shops and cooperatives a trainer may enroll a device for."""
+    where, params = ("where deleted = 0 and id = ?", [coop]) if coop else ("where deleted = 0", [])
+    coops = [dict(r) for r in db.query(f"select id, name from cooperatives {where} order by name", params)]
+    where = "where deleted = 0" + (" and cooperative_id = ?" if coop else "")
+    shops = [dict(r) for r in db.query(f"select id, name from shops {where} order by name", params)]
+    return coops, shops
+
+
+@bp.get("/sync/devices")
+@role_required("trainer", "admin")
+def devices_page():
+    _hub_only()
+    user = g.user
+    db = get_db()
+    coops, shops = _scopes(db, _coop_limit(user))
+    return render_template("sync/devices.html", devices=hub.list_devices(db, _coop_limit(user)),
+                           coops=coops, shops=shops)
+
+
+@bp.post("/sync/enrollments")
+@role_required("trainer", "admin")
+def create_enrollment_page():
+    _hub_only()
+    user = g.user
+    kind, _, scope_id = request.form.get("scope", "").partition(":")
+    enrollment = hub.create_enrollment(get_db(), kind, scope_id, user.get("id"), _coop_limit(user))
+    hub_url = current_app.config.get("HUB_URL") or request.host_url.rstrip("/")
+    return render_template("sync/enrollment.html", enrollment=enrollment, hub_url=hub_url,
+                           qr_svg=qr_svg(f"kissi-enroll:{enrollment['code']}@{hub_url}"))
+
+
+@bp.post("/sync/devices/<device_id>/revoke")
+@role_required("trainer", "admin")
+def revoke_page(device_id):
+    _hub_only()
+    user = g.user
+    hub.revoke(get_db(), device_id, _coop_limit(user))
+    return redirect(url_for("sync.devices_page"))
+
+
+@bp.route("/sync/enroll", methods=["GET", "POST"])
+def enroll_page():
+    """On an edge: a trainer types (or scans) the code and the hub's address.
+
+    A fresh device (never enrolled, no member yet) is open to whoever sets it up: there is
+    no one to log in as before the first sync brings the members down, and the one-time
+    code is the secret that matters. Afterwards only trainers and admins see this page.
+    """
+    if current_app.config["ROLE"] == "hub":
+        abort(404)
+    db = get_db()
+    fresh = not client.state(db)["token"] and not db.execute("select 1 from users limit 1").fetchone()
+    return _enroll_form(db) if fresh else role_required("trainer", "admin")(_enroll_form)(db)
+
+
+def _enroll_form(db):
+    done, error = None, None
+    if request.method == "POST":
+        try:
+            done = client.enroll(db, request.form.get("hub_url", "").strip(),
+                                 request.form.get("code", ""), request.form.get("name") or None)
+            client.sync_once(db)  # the first sync brings the shop's catalog and members down
+        except client.SyncError as err:
+            error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
+    return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
+                           hub_url=current_app.config.get("HUB_URL") or "")
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as inline SVG (no image library needed)."""
+    import qrcode
+    import qrcode.image.svg
+
+    out = io.BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2).save(out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg"):]
+
+
+# -- the trader's sync state -------------------------------------------------------------------
+
+def sync_state() -> dict:
+    """What ``_sync_state.html`` shows: all sent, N waiting, or never synced; last success."""
+    db = get_db()
+    current = client.state(db)
+    waiting = client.pending_count(db, parts=False)
+    if current["last_success_at"] is None:
+        status = "never"
+    else:
+        status = "waiting" if waiting else "all_sent"
+    return {"status": status, "waiting": waiting, "last_success": current["last_success_at"],
+            "enrolled": bool(current["token"]), "prompt": f"sync.{status}"}
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.extensions["kissi_ingest_lock"] = threading.Lock()
+
+    @app.context_processor
+    def _sync_context():
+        return {"sync_state": sync_state if app.config["ROLE"] == "edge" else None}
+
+    @app.after_request
+    def _wake_syncer(response):
+        if request.method in MUTATING and response.status_code < 400:
+            scheduler.poke(app)
+        return response
+
+    from .health import STATUS_PARTS
+
+    STATUS_PARTS["sync"] = scheduler.health
+    app.extensions.setdefault("kissi_serve_hooks", []).append(scheduler.start)
