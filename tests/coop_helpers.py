@@ -29,7 +29,7 @@ def coops(db):
     restocked, owes-to-her debts; Bintou: last sale 9 days ago, no stock; Chantal: nothing.
     """
     a, b = make_cooperative(db, "Coop A"), make_cooperative(db, "Coop B")
-    fatou = make_user(db, "trainer", cooperative_id=a["id"], name="Fatou")
+    fatou = make_user(db, "trainer", cooperative_id=a["id"], name="Fatou", language="en")  # pages checked in English
     awa = make_user(db, cooperative_id=a["id"], name="Awa")
     bintou = make_user(db, cooperative_id=a["id"], name="Bintou")
     chantal = make_user(db, cooperative_id=a["id"], name="Chantal")

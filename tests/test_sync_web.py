@@ -54,8 +54,9 @@ def test_trainer_creates_an_enrollment_with_qr_code_and_revokes_the_device(serve
     device_id = hub.list_devices(h.db)[0]["id"]
     assert web.post(f"/sync/devices/{device_id}/revoke", headers=SAME_SITE).status_code == 302
     assert hub.list_devices(h.db)[0]["revoked_at"]
-    with pytest.raises(client.SyncError, match="revoked"):
+    with pytest.raises(client.SyncError) as refused:
         edge.sync()
+    assert (refused.value.code, refused.value.status) == ("device_revoked", 403)
     edge.close()
 
 

@@ -44,7 +44,7 @@ def coop(db):
 
 @pytest.fixture
 def trainer(db, coop):
-    return make_user(db, "trainer", cooperative_id=coop["id"], name="Fatou")
+    return make_user(db, "trainer", cooperative_id=coop["id"], name="Fatou", language="en")
 
 
 @pytest.fixture
