@@ -58,10 +58,12 @@ def _fill_shop(db, shop_id, goods, rng, first_day) -> dict:
     counts = {"sales": 0, "voids": 0, "repayments": 0}
     for offset in range(DAYS):
         day = first_day + timedelta(days=offset)
-        if offset % 5 == 4:  # a restock run every few days
-            for p in rng.sample(items, 3):
-                stock.restock(db, shop_id, p["id"], p["low_stock"] * 2, at=_at(day, rng, 6, 7))
-        for _ in range(rng.randint(8, 18)):
+        # the morning run to the wholesaler: whatever ran low is bought again
+        for p in items:
+            if stock.stock_level(db, shop_id, p["id"]) < p["low_stock"] * 2:
+                stock.restock(db, shop_id, p["id"], p["low_stock"] * 4, at=_at(day, rng, 6, 7))
+        # the day's sales in time order, so that their time-ordered ids follow the clock
+        for moment in sorted(_at(day, rng) for _ in range(rng.randint(8, 18))):
             lines = [{"product_id": p["id"],
                       "qty": rng.choice([250, 500, 1000, 1500, 2000]) if p["divisible"]
                       else rng.randint(1, 3) * 1000} for p in rng.sample(items, rng.randint(1, 3))]
@@ -76,7 +78,7 @@ def _fill_shop(db, shop_id, goods, rng, first_day) -> dict:
                 payment = {"credit": total, "customer_id": rng.choice(people)["id"]}
             elif kind < 0.30 and total >= 200:
                 payment = {"credit": total // 2, "customer_id": rng.choice(people)["id"]}
-            sale = sales.record_sale(db, shop_id, lines, at=_at(day, rng), **payment)
+            sale = sales.record_sale(db, shop_id, lines, at=moment, **payment)
             counts["sales"] += 1
             if rng.random() < 0.03:
                 sales.void_sale(db, shop_id, sale["id"], "Erreur de saisie", at=sale["at"])
