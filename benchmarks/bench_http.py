@@ -18,12 +18,11 @@ import socket
 import statistics
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 from kissi import changes, create_app, db as store, members, products, stock
+from common import PHONE, PIN, log_in
 
-PHONE, PIN = "0701010101", "1010"
 ROUNDS = 5
 
 
@@ -40,19 +39,6 @@ def _setup(folder: Path):
         stock.restock(db, user["shop_id"], p["id"], 1_000_000)
     db.conn.close()
     return app, [p["id"] for p in items]
-
-
-def _login(port: int) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    conn.request("POST", "/login", urllib.parse.urlencode({"phone": PHONE, "pin": PIN}),
-                 {"Content-Type": "application/x-www-form-urlencoded",
-                  "Origin": f"http://127.0.0.1:{port}"})
-    response = conn.getresponse()
-    response.read()
-    assert response.status == 302, response.status
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    conn.close()
-    return cookie
 
 
 def _round(port, cookies, per_client, make_request):
@@ -124,7 +110,7 @@ def bench_http(n: int, clients: int, folder: Path):
     server.start()
     try:
         _wait_up(port)
-        cookies = [_login(port) for _ in range(clients)]
+        cookies = [log_in(port) for _ in range(clients)]
 
         def sale(rng):
             lines = [{"product_id": pid, "qty": rng.randint(1, 3) * 1000}

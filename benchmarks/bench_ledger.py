@@ -18,7 +18,6 @@ import argparse
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kissi import changes, db as store, day, products, sales  # noqa: E402
 from kissi.hlc import HLC, now_ms, tick  # noqa: E402
 from kissi.ids import uuid7  # noqa: E402
+from common import timed
 
 
 def fresh_db(path: Path):
@@ -159,16 +159,6 @@ def bulk_shop(path: Path, n: int, days: int = 730):
                             " values (?, ?, ?, ?, ?)", void_rows)
     db.execute("analyze")
     return db, shop, first + timedelta(days=days - 1)
-
-
-def timed(fn, repeat=15):
-    fn()  # warm the page cache
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), max(runs)
 
 
 def bench_summaries(n: int, tmp: Path):

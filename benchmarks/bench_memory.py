@@ -23,11 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
+from common import log_in
+
 KISSI = str(Path(sys.executable).parent / "kissi")
-PHONE, PIN = "0701010101", "1010"  # the demo trader (kissi/demo.py)
 PAGES = ("/", "/sell/", "/day/", "/stock/", "/debts/", "/manifest.webmanifest", "/sw.js")
 TARGET_MB = 80
 BASELINE = """
@@ -71,18 +71,6 @@ def wait_answering(port: int, path: str, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("server did not answer within 60 s")
-
-
-def log_in(port: int) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/login", urllib.parse.urlencode({"phone": PHONE, "pin": PIN}),
-                 {"Content-Type": "application/x-www-form-urlencoded", "Origin": f"http://127.0.0.1:{port}"})
-    response = conn.getresponse()
-    response.read()
-    assert response.status == 302, response.status
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    conn.close()
-    return cookie
 
 
 def espeak_clips(port: int) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -25,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kissi import changes, credit, db as store, month, products  # noqa: E402
 from kissi.ids import uuid7  # noqa: E402
+from common import timed
 
 
 def big_shop(path: Path, n: int, days: int):
@@ -95,16 +95,6 @@ def raw_month(db, shop_id, start, end):
         f" on l.sale_id = s.id where s.shop_id = ? and s.day between ? and ? and {_RAW_NOT_VOIDED}"
         " group by l.product_id order by 3 desc", [shop_id, start, end]).fetchall()
     return {"count": totals[0], "total": totals[1], "days": per_day, "best": best}
-
-
-def timed(fn, repeat=15):
-    fn()  # warm the page cache
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), max(runs)
 
 
 def main():
