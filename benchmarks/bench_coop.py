@@ -2,7 +2,7 @@
 
   python benchmarks/bench_coop.py [--members 200] [--sales 300] [--repeat 20]
 
-The trainer's members list (:func:`kissi.cooperative.progress`) on a cooperative of
+The trainer's members list (:func:`kissi.coop.cooperative.progress`) on a cooperative of
 ``--members`` traders with ``--sales`` sales each over the last 60 days (some voided), a
 few products, stock movements and debts; against a baseline measured in the same run: the
 same figures gathered member by member with the existing per-shop domain functions
@@ -21,14 +21,15 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kissi import (changes, cooperative, credit, day, db as store, members,  # noqa: E402
-                   products, stock)
-from kissi.ids import uuid7  # noqa: E402
+from kissi.coop import cooperative, members
+from kissi.shop import credit, day, products, stock
+from kissi.store import changes, db as store
+from kissi.store.ids import uuid7  # noqa: E402
 
 
 def build(path: Path, n_members: int, n_sales: int):
@@ -110,7 +111,7 @@ def main():
         start = time.perf_counter()
         db, actor, n = build(Path(tmp) / "bench.sqlite3", args.members, args.sales)
         print(f"setup: {args.members} members, {n} sales in {time.perf_counter() - start:.1f} s")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         found = cooperative.progress(db, actor, now=now)
         check = {r[0]: r[1:5] for r in baseline(db, actor)}
         assert all(check[m["id"]] == (m["week_count"], m["week_total"], m["month_count"],

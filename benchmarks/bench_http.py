@@ -20,8 +20,12 @@ import threading
 import time
 from pathlib import Path
 
-from kissi import changes, create_app, db as store, members, products, stock
 from common import PHONE, PIN, log_in
+
+from kissi import create_app
+from kissi.coop import members
+from kissi.shop import products, stock
+from kissi.store import changes, db as store
 
 ROUNDS = 5
 

@@ -2,7 +2,7 @@
 
   python benchmarks/bench_ledger.py [--sales 20000] [--big 200000] [--http 2000] [--clients 4]
 
-(a) Record sales (1 to 3 lines) through the domain layer (``kissi.sales.record_sale``),
+(a) Record sales (1 to 3 lines) through the domain layer (``kissi.shop.sales.record_sale``),
     and the same rows (sales, sale_lines, change_log) written with plain sqlite3 in the
     same pattern (one BEGIN IMMEDIATE transaction per sale) on an identical database, in
     the same run: sales/s of each and the ratio (target >= 0.5).
@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sqlite3
 import sys
@@ -26,10 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kissi import changes, db as store, day, products, sales  # noqa: E402
-from kissi.hlc import HLC, now_ms, tick  # noqa: E402
-from kissi.ids import uuid7  # noqa: E402
 from common import timed
+
+from kissi.shop import day, products, sales  # noqa: E402
+from kissi.store import changes, db as store  # noqa: E402
+from kissi.store.hlc import HLC, now_ms, tick  # noqa: E402
+from kissi.store.ids import uuid7  # noqa: E402
 
 
 def fresh_db(path: Path):
@@ -84,7 +85,7 @@ def run_plain(path: Path, shop, coop, items, plan):
         today = at[:10]
         conn.execute("begin immediate")
         rows = [(uuid7(), p, q, price[p], (price[p] * q + 500) // 1000)
-                for p, q in ((l["product_id"], l["qty"]) for l in lines)]
+                for p, q in ((line["product_id"], line["qty"]) for line in lines)]
         total = sum(r[4] for r in rows)
         m = 20 if mobile else 0
         sale = {"id": uuid7(), "shop_id": shop["id"], "user_id": None, "customer_id": None,
@@ -121,8 +122,8 @@ def bench_write(n: int, tmp: Path):
     domain_s = run_domain(db, shop, plan)
     db.conn.close()
     db2, shop2, coop2, items2 = fresh_db(tmp / "plain.sqlite3")
-    remap = {a["id"]: b for a, b in zip(items, items2)}
-    plan2 = [([{"product_id": remap[l["product_id"]]["id"], "qty": l["qty"]} for l in lines], m)
+    remap = {a["id"]: b for a, b in zip(items, items2, strict=True)}
+    plan2 = [([{"product_id": remap[line["product_id"]]["id"], "qty": line["qty"]} for line in lines], m)
              for lines, m in plan]
     db2.conn.close()
     plain_s = run_plain(tmp / "plain.sqlite3", shop2, coop2, items2, plan2)

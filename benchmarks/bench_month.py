@@ -5,7 +5,7 @@
 SETUP, not measured: a shop with ``--sales`` sales (1 to 3 lines, 20 % mobile money, 5 % on
 credit to 50 customers with repayments, 1 % voided) spread over ``--days`` days, bulk-inserted
 with plain executemany (no change log; the summary caches are kept by their triggers), then
-ANALYZE. Measured: ``kissi.month.month_report`` for the busiest full month (target <= 50 ms),
+ANALYZE. Measured: ``kissi.shop.month.month_report`` for the busiest full month (target <= 50 ms),
 and in the same run the baseline: the month's totals, payment split, per-day totals and
 products summed from the raw ``sales`` / ``sale_lines`` rows (what the report would cost
 without the caches). Both must agree on the total.
@@ -22,9 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kissi import changes, credit, db as store, month, products  # noqa: E402
-from kissi.ids import uuid7  # noqa: E402
 from common import timed
+
+from kissi.shop import credit, month, products  # noqa: E402
+from kissi.store import changes, db as store  # noqa: E402
+from kissi.store.ids import uuid7  # noqa: E402
 
 
 def big_shop(path: Path, n: int, days: int):

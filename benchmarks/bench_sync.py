@@ -32,11 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kissi import db as store, hlc, sales as ledger_sales  # noqa: E402
+from kissi.shop import sales as ledger_sales  # noqa: E402
+from kissi.store import db as store, hlc  # noqa: E402
 from kissi.sync import client, hub, protocol  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
 from tests.sync_helpers import Node, cooperative, product, shop  # noqa: E402
-
 
 # -- a morning of offline sales --------------------------------------------------------------
 
@@ -53,7 +53,7 @@ class MorningClock:
         self.offset = 0.0
 
     def __enter__(self):
-        from kissi import ids
+        from kissi.store import ids
 
         ids._last_ms = 0
         time.time = lambda: self.start + self.offset + (self.real() % 1)
@@ -116,7 +116,8 @@ def couch_replication(sales, compress=False) -> Couch:
     couch = Couch(compress)
     rep_id = secrets.token_hex(16)
     session = secrets.token_hex(16)
-    info = {"db_name": "shop", "purge_seq": "0-g1AAAABXeJzLYWBgYMpgTmHgz8tPSTV0MDQy1zMAQsMcoEQiQ1L9____szKYExlz", "update_seq":
+    info = {"db_name": "shop",
+            "purge_seq": "0-g1AAAABXeJzLYWBgYMpgTmHgz8tPSTV0MDQy1zMAQsMcoEQiQ1L9____szKYExlz", "update_seq":
             "0-g1AAAACbeJzLYWBgYMpgTmHgz8tPSTV0MDQy1zMAQsMcoEQiQ1L9____szKYE5lzgQLsZsZJJiaWyDpwmJLHAiQZGoDUf5BhiRnAuIv5",
             "sizes": {"file": 33080, "external": 0, "active": 0}, "props": {}, "doc_del_count": 0, "doc_count": 0,
             "disk_format_version": 8, "compact_running": False, "cluster": {"q": 2, "n": 1, "w": 1, "r": 1},
@@ -142,7 +143,8 @@ def couch_replication(sales, compress=False) -> Couch:
         seq += len(batch)
         couch.exchange("PUT", f"/shop/_local/{rep_id}", {
             "session_id": session, "source_last_seq": f"{seq}-g1AAAACbeJzLYWBgYMpgTmHgz8tPSTV0MDQy1zMAQsMcoEQ",
-            "replication_id_version": 4, "history": [{"session_id": session, "start_time": "Thu, 26 Nov 2026 14:00:00 GMT",
+            "replication_id_version": 4,
+            "history": [{"session_id": session, "start_time": "Thu, 26 Nov 2026 14:00:00 GMT",
                                                       "end_time": "Thu, 26 Nov 2026 14:00:01 GMT", "start_last_seq": 0,
                                                       "end_last_seq": seq, "recorded_seq": seq, "missing_checked": seq,
                                                       "missing_found": seq, "docs_read": seq, "docs_written": seq,
@@ -204,7 +206,8 @@ def bench_bytes(folder: Path, n_sales: int, rng) -> None:
     print(f"\n1. {n_sales} offline sales ({sum(len(x['lines']) for x in sales)} lines), one sync on loopback")
     print(f"   kissi : {total:>9,} B  ({run['up']:,} up, {run['down']:,} down) = {per_sale:6.1f} B/sale,"
           f" {run['requests']} requests, {run['seconds'] * 1000:.0f} ms")
-    print(f"   CouchDB replication: {couch.bytes:>9,} B = {couch.bytes / n_sales:6.1f} B/sale, {couch.requests} requests"
+    print(f"   CouchDB replication: {couch.bytes:>9,} B = {couch.bytes / n_sales:6.1f} B/sale,"
+          f" {couch.requests} requests"
           f"  -> kissi/CouchDB = {total / couch.bytes:.3f}  (target <= 40 B/sale and <= 0.1)")
     print(f"   CouchDB with gzip'd bodies (not in its protocol; for reference): {couch_gz.bytes:,} B"
           f" = {couch_gz.bytes / n_sales:.1f} B/sale -> ratio {total / couch_gz.bytes:.3f}")

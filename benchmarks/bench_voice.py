@@ -17,9 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kissi import changes, create_app, db as store
+from kissi import create_app
+from kissi.store import changes, db as store
 from kissi.voice import build, clips, utterance
-from kissi.voice.cli import audio_files
+from kissi.voice.clips import audio_files
 
 SELL_FLOW = ("nav.", "home.", "key.", "cash.", "sale.", "voice.replay")
 # What a trader hears on her first sale by taps: each screen's instruction and each thing
@@ -66,7 +67,10 @@ def main() -> None:
               f"{statistics.mean(r['bytes'] for r in words) / 1024:.2f} KB")
 
         amounts = [12_500, 1_500, 35_000, 975, 250_000, 7_250, 100_000, 3_300]
-        segments = lambda amount: [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", amount)]
+
+        def segments(amount):
+            return [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", amount)]
+
         # baseline: reading one stored clip from disk, as serving a prompt does
         one = rows[0]["key"]
         sha = clips.index(db, None, args.lang)[one]["sha"]
@@ -75,11 +79,11 @@ def main() -> None:
         for amount in amounts:
             shutil.rmtree(files.root / "utterances", ignore_errors=True)
             utterance._packet_cache.clear()
-            cold += timed(lambda: utterance.say(db, files, None, args.lang, segments(amount)), 1)
+            cold += timed(lambda amount=amount: utterance.say(db, files, None, args.lang, segments(amount)), 1)
         warm_pcm = []
         for amount in amounts:  # clips decoded before, sentence new
             shutil.rmtree(files.root / "utterances", ignore_errors=True)
-            warm_pcm += timed(lambda: utterance.say(db, files, None, args.lang, segments(amount)), 1)
+            warm_pcm += timed(lambda amount=amount: utterance.say(db, files, None, args.lang, segments(amount)), 1)
         cached = timed(lambda: utterance.say(db, files, None, args.lang, segments(12_500)), 200)
         said = utterance.say(db, files, None, args.lang, segments(12_500))[1]
         print(f"amount sentence 'sold 3 pieces N francs': cold median {statistics.median(cold):.1f} ms "

@@ -6,7 +6,7 @@ import statistics
 import time
 import urllib.parse
 
-PHONE, PIN = "0701010101", "1010"  # the demo trader (kissi/demo.py)
+PHONE, PIN = "0701010101", "1010"  # the demo trader (kissi/cli/demo.py)
 
 
 def timed(fn, repeat: int = 15) -> tuple[float, float]:

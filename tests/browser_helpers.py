@@ -47,7 +47,7 @@ class Node:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Node":
+    def start(self) -> Node:
         env = {**os.environ, "KISSI_INSTANCE": str(self.instance), "KISSI_SYNC_ENABLED": "false"}
         self.process = subprocess.Popen(
             [KISSI, "serve", "--host", "127.0.0.1",

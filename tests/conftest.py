@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kissi import changes, create_app, db as store
+from kissi import create_app
+from kissi.store import changes, db as store
 
 
 @pytest.fixture(autouse=True)
@@ -12,7 +13,7 @@ def quick_pin_hash(request, monkeypatch):
     tests creating and logging in members stay fast; ``@pytest.mark.real_pin_hash`` keeps
     the production cost."""
     if request.node.get_closest_marker("real_pin_hash") is None:
-        from kissi import members
+        from kissi.coop import members
 
         monkeypatch.setattr(members, "PIN_HASH_METHOD", "scrypt:1024:8:1")
 

@@ -1,15 +1,15 @@
 """Two cooperatives, their trainers and traders, and sales placed on chosen days."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from factories import make_cooperative, make_user
-from kissi import credit, products, sales, stock
+from kissi.shop import credit, products, sales, stock
 
 # A fixed "now": 2026-03-10 at noon UTC (Abidjan is UTC all year, so today is 2026-03-10).
-NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def days_ago(n: int) -> str:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import itertools
 
-from kissi import changes, credit, members, products
+from kissi.coop import members
+from kissi.shop import credit, products
+from kissi.store import changes
 
 _n = itertools.count(1)
 _phones = itertools.count(70_000_001)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from factories import make_cooperative, make_user
-from kissi import plans
+from kissi.coop import plans
 
 
 @pytest.fixture

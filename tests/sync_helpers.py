@@ -4,7 +4,8 @@ from __future__ import annotations
 import threading
 import time
 
-from kissi import changes, create_app, db as store
+from kissi import create_app
+from kissi.store import changes, db as store
 from kissi.sync import client, hub
 
 
@@ -49,7 +50,7 @@ class Node:
 
     # -- sync shortcuts --------------------------------------------------------------------
 
-    def enroll(self, hub_node: "Node", kind: str, scope_id: str, url: str | None = None) -> dict:
+    def enroll(self, hub_node: Node, kind: str, scope_id: str, url: str | None = None) -> dict:
         code = hub.create_enrollment(hub_node.db, kind, scope_id)["code"]
         return client.enroll(self.db, url or hub_node.url, code, "test device")
 

@@ -3,8 +3,8 @@ import zipfile
 
 import pytest
 
-from factories import make_cooperative, make_customer, make_product, make_user, table_counts, login
 from api_helpers import api, soap  # noqa: F401
+from factories import login, make_cooperative, make_customer, make_product, make_user, table_counts
 from web_helpers import png_bytes
 
 
@@ -173,7 +173,7 @@ def test_failed_call_does_not_consume_its_idempotency_key(api, db, soap):
 
 
 def test_idempotency_keys_belong_to_one_user(app, db, soap, trader):
-    from kissi import members
+    from kissi.coop import members
 
     headers = {"Idempotency-Key": "same"}
     payload = {"name": "Awa"}

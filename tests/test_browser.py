@@ -6,14 +6,27 @@ contrast, focus order, large text and right-to-left. Screenshots go to test-arti
 """
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 
 import pytest
 
-from browser_helpers import (CHROMIUM, DEVTOOLS_SLOW_3G, FLAGS, PHONE, SLOW_3G, Meter, Node, launch,
-                             report, screenshot)
-from kissi import changes, credit, db as store, members, products, sales, stock
+from browser_helpers import (
+    CHROMIUM,
+    DEVTOOLS_SLOW_3G,
+    FLAGS,
+    PHONE,
+    SLOW_3G,
+    Meter,
+    Node,
+    launch,
+    report,
+    screenshot,
+)
+from kissi.coop import members
+from kissi.shop import credit, products, sales, stock
+from kissi.store import changes, db as store
 from kissi.voice import clips, espeak
 
 pytestmark = pytest.mark.browser
@@ -360,7 +373,7 @@ def assert_reading_order(stops: list[dict], rtl: bool = False) -> None:
         assert stop["name"], f"{stop} has no accessible name"
         assert stop["prompt"], f"{stop} has no prompt key"
     main = [s for s in stops if s["inMain"]]
-    for before, after in zip(main, main[1:]):
+    for before, after in itertools.pairwise(main):
         same_row = abs(before["y"] - after["y"]) < min(before["h"], after["h"]) / 2
         if same_row:
             assert (after["x"] < before["x"]) if rtl else (after["x"] > before["x"]), (before, after)

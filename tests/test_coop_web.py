@@ -10,7 +10,7 @@ import pytest
 
 from coop_helpers import coops  # noqa: F401 (fixture)
 from factories import login, make_user, table_counts
-from kissi import members
+from kissi.coop import members
 from kissi.prompts import PROMPTS
 
 BUDGET = 14 * 1024

@@ -8,7 +8,7 @@ import pytest
 
 from coop_helpers import NOW, coops  # noqa: F401 (fixture)
 from factories import table_counts
-from kissi import cooperative, logins, members
+from kissi.coop import cooperative, logins, members
 from kissi.errors import Conflict, Invalid, NotFound
 
 

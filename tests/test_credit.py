@@ -3,8 +3,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from factories import make_customer, table_counts
-from kissi import changes, credit, sales
 from kissi.errors import Invalid, NotFound
+from kissi.shop import credit, sales
+from kissi.store import changes
 from ledger_helpers import mariam, other_shop, shop, soap  # noqa: F401
 
 

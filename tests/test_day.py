@@ -1,8 +1,7 @@
 import pytest
 
-
-from kissi import credit, day, sales, stock
 from kissi.errors import Invalid
+from kissi.shop import credit, day, sales, stock
 from ledger_helpers import mariam, other_shop, rice, shop, soap  # noqa: F401
 
 D1, D2 = "2026-05-04", "2026-05-05"
@@ -58,7 +57,7 @@ def test_bad_periods_are_refused(db, shop, start, end, field):
 
 
 def test_day_follows_the_shops_timezone(db, shop, soap):
-    from kissi import changes
+    from kissi.store import changes
 
     changes.update_record(db, "shops", shop["id"], {"timezone": "Africa/Lagos"})  # UTC+1
     db.__dict__.pop("_kissi_shop_zone", None)

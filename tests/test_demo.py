@@ -1,4 +1,5 @@
-from kissi import credit, day, demo, products, stock
+from kissi.cli import demo
+from kissi.shop import credit, day, products, stock
 
 
 def test_demo_command_loads_once_and_prints_the_logins(app, db):

@@ -1,7 +1,7 @@
 import csv
 
-from factories import make_customer, make_product, make_shop
-from kissi import credit, export, sales, stock
+from factories import make_customer, make_product
+from kissi.shop import credit, export, sales, stock
 from ledger_helpers import other_shop, shop  # noqa: F401
 
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from kissi import changes, languages
-from kissi.listen import numbers
-
 from factories import make_product
+from kissi import languages
+from kissi.listen import numbers
+from kissi.store import changes
 from listen_helpers import KOREAN_DIGITS, mount_korean, speak, to_container
 
 CHROMIUM = "/usr/bin/chromium"

@@ -11,7 +11,6 @@ import pytest
 
 from kissi.listen import tags
 from kissi.voice.espeak import resample
-
 from listen_helpers import add_noise, speak
 
 WORDS = ["savon", "riz", "huile", "sucre", "tomate", "oignon", "pagne", "charbon", "Awa",

@@ -12,7 +12,6 @@ import pytest
 
 from kissi.listen import capture, engine, grammar
 from kissi.listen.intents import Catalog
-
 from listen_helpers import KOREAN_DIGITS, korean_command, korean_model_folder, mount_korean
 
 

@@ -13,13 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from kissi import changes, languages
-from kissi.listen import numbers
-from kissi.voice import audio as voice_audio
-from kissi.voice.cli import audio_files
-
 from factories import make_customer, make_product, table_counts
-from listen_helpers import (KOREAN_DIGITS, korean_command, mount_korean, speak, to_container)
+from kissi import languages
+from kissi.listen import numbers
+from kissi.store import changes
+from kissi.voice import audio as voice_audio
+from kissi.voice.clips import audio_files
+from listen_helpers import KOREAN_DIGITS, korean_command, mount_korean, speak, to_container
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_confirm_of_another_shops_product_is_not_found(trader_client, db):
 
 
 def test_confirmed_repayment_reduces_the_debt(trader, trader_client, db):
-    from kissi import credit, sales
+    from kissi.shop import credit, sales
 
     shop = {"id": trader["shop_id"]}
     awa = make_customer(db, shop, name="Awa")
@@ -265,7 +265,7 @@ def test_sale_without_a_spoken_price_uses_the_tapped_price(trader, trader_client
 
 
 def test_questions_are_answered_from_the_shop_and_read_back(trader, trader_client, db):
-    from kissi import sales, stock
+    from kissi.shop import sales, stock
 
     shop = trader["shop_id"]
     soap = make_product(db, {"id": shop}, name="Savon", price=250)

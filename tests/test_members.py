@@ -2,7 +2,7 @@
 import pytest
 
 from factories import PIN, make_cooperative, make_user
-from kissi import logins, members
+from kissi.coop import logins, members
 from kissi.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 
 
@@ -131,7 +131,7 @@ def test_trainer_of_her_cooperative_unlocks_but_not_another_cooperatives(db):
 
 
 def test_verify_login_refuses_to_run_inside_a_transaction(db):
-    from kissi.db import transaction
+    from kissi.store.db import transaction
 
     with transaction(db), pytest.raises(RuntimeError):
         logins.verify_login(db, "0701020304", "1234", "c1")

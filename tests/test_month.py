@@ -1,7 +1,8 @@
 import pytest
 
-from kissi import changes, credit, month, sales
 from kissi.errors import Invalid
+from kissi.shop import credit, month, sales
+from kissi.store import changes
 from ledger_helpers import mariam, other_shop, rice, shop, soap  # noqa: F401
 
 

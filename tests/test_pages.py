@@ -5,8 +5,8 @@ import re
 import pytest
 
 from factories import table_counts
-from kissi import credit, stock
 from kissi.prompts import PROMPTS
+from kissi.shop import credit, stock
 from kissi.web.ui import PAGE_BLUEPRINTS
 from web_helpers import awa, other_ids, shop_ids  # noqa: F401 (fixtures)
 
@@ -103,8 +103,9 @@ def test_restock_with_cost_and_supplier_loss_and_count(awa, db, trader, shop_ids
 
 
 def test_add_a_product_with_a_photo_then_archive_it(awa, db, trader):
-    from web_helpers import png_bytes
     import io
+
+    from web_helpers import png_bytes
 
     answer = awa.post("/shop/new", data={"name": "Tomates", "price": "500", "unit": "heap",
                                          "icon": "tomato", "low_stock": "2",

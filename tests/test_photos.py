@@ -3,8 +3,8 @@ import io
 import pytest
 from PIL import Image
 
-from kissi import photos
 from kissi.errors import Invalid
+from kissi.shop import photos
 
 
 def _image(fmt, size=(1200, 900), mode="RGB", exif=False):

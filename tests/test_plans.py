@@ -1,8 +1,10 @@
 import pytest
 
 from factories import table_counts
-from kissi import changes, export, plans, products, sales
+from kissi.coop import plans
 from kissi.errors import Conflict, Forbidden, Invalid, NotFound
+from kissi.shop import export, products, sales
+from kissi.store import changes
 from plans_helpers import coop, default_plans  # noqa: F401
 
 NOV = "2026-11"

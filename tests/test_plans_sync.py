@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from kissi import changes, plans
+from kissi.coop import plans
 from kissi.errors import Forbidden
+from kissi.store import changes
 from kissi.sync.client import SyncError
 from tests.sync_helpers import Node, hub_with_shop, shop
 

@@ -4,8 +4,9 @@ import re
 import pytest
 
 from factories import login, make_user, table_counts
-from kissi import plans, products
+from kissi.coop import plans
 from kissi.prompts import PROMPTS
+from kissi.shop import products
 from plans_helpers import coop, default_plans  # noqa: F401
 
 
@@ -27,7 +28,7 @@ def test_month_page_shows_figures_and_a_reminder_when_late(client, db, coop, def
     _late(db, coop)
     soap = products.create_product(db, coop["awa"]["shop_id"], name="Savon", price=250)
     page = _as(client, coop["awa"])
-    from kissi import sales
+    from kissi.shop import sales
     sales.record_sale(db, coop["awa"]["shop_id"], [{"product_id": soap["id"], "qty": 4000}])
     html = page.get("/month/").get_data(as_text=True)
     assert "month.remind_late" in html and "Savon" in html and "1\u202f000" in html

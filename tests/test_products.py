@@ -1,8 +1,8 @@
 import pytest
 
 from factories import make_product, table_counts
-from kissi import ledger, products
 from kissi.errors import Conflict, Invalid, NotFound
+from kissi.shop import ledger, products
 from ledger_helpers import other_shop, shop, soap  # noqa: F401
 
 
@@ -65,7 +65,7 @@ def test_archived_product_is_listed_apart_and_cannot_be_sold(db, shop, soap):
 
 
 def test_unit_cannot_change_once_stock_moved(db, shop, soap):
-    from kissi import stock
+    from kissi.shop import stock
 
     assert products.update_product(db, shop["id"], soap["id"], unit="box")["unit"] == "box"
     stock.restock(db, shop["id"], soap["id"], 3000)

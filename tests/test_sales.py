@@ -1,8 +1,8 @@
 import pytest
 
 from factories import make_customer, table_counts
-from kissi import credit, products, sales, stock
 from kissi.errors import Conflict, Invalid, NotFound
+from kissi.shop import credit, products, sales, stock
 from ledger_helpers import mariam, other_shop, rice, shop, soap  # noqa: F401
 
 

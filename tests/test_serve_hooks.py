@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 
 from factories import PIN, login, make_cooperative, make_user
-from kissi import cli_ledger, create_app, db as store
+from kissi import create_app
+from kissi.cli import shop as cli_shop
+from kissi.store import db as store
 
 
 @pytest.mark.parametrize("held", [True, False])
@@ -12,14 +14,14 @@ def test_wal_survives_write_requests_only_while_held(tmp_path, held):
     app = create_app({"TESTING": True, "SYNC_ENABLED": False}, instance_path=str(tmp_path / "i"))
     setup = store.connect(app.config["DATABASE"])
     store.migrate(setup)
-    from kissi import changes
+    from kissi.store import changes
 
     changes.ensure_node(setup)
     trader = make_user(setup, cooperative_id=make_cooperative(setup)["id"], pin=PIN)
     setup.conn.close()
     if held:
-        assert cli_ledger.hold_database_open in app.extensions["kissi_serve_hooks"]
-        cli_ledger.hold_database_open(app)
+        assert cli_shop.hold_database_open in app.extensions["kissi_serve_hooks"]
+        cli_shop.hold_database_open(app)
     client = app.test_client()
     client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
     login(client, trader)

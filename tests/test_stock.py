@@ -1,8 +1,8 @@
 import pytest
 
 from factories import table_counts
-from kissi import products, sales, stock
 from kissi.errors import Conflict, Invalid, NotFound
+from kissi.shop import products, sales, stock
 from ledger_helpers import other_shop, rice, shop, soap  # noqa: F401
 
 

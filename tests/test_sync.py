@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kissi import changes
+from kissi.store import changes
 from kissi.sync import client, hub, protocol
 from tests.faultproxy import FaultProxy
 from tests.sync_helpers import Node, hub_with_shop, product, restock, sell, shop, state_of

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from kissi import changes
+from kissi.store import changes
 from kissi.sync import hub
 from tests.sync_helpers import Node, hub_with_shop
 
@@ -25,7 +25,7 @@ def run_skewed(node: Node, skew_seconds: int, code: str):
         import json, time
         _real = time.time
         time.time = lambda: _real() + {skew_seconds}
-        from kissi import changes, db as store
+        from kissi.store import changes, db as store
         from kissi.sync import client
         db = store.connect({node.app.config["DATABASE"]!r})
         result = None

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from kissi import changes
+from kissi.store import changes
 from kissi.sync import client
 from tests.faultproxy import FaultProxy
 from tests.sync_helpers import Node, cooperative, product, sell, shop, state_of
@@ -33,7 +33,8 @@ OPS = st.one_of(
 
 
 # Shrinking is left out: a failing example is printed as found (shrinking real nodes takes minutes).
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(ops=st.lists(OPS, min_size=4, max_size=22), seed=st.integers(0, 2**16))
 def test_three_edges_converge_with_nothing_lost_or_doubled(served_hub, ops, seed):
     h = served_hub

@@ -7,8 +7,8 @@ import zlib
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kissi import changes
-from kissi.ids import uuid7
+from kissi.store import changes
+from kissi.store.ids import uuid7
 from kissi.sync import protocol
 
 NODE = uuid7()

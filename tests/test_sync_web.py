@@ -6,7 +6,7 @@ import time
 import pytest
 from flask import g, render_template_string
 
-from kissi import changes
+from kissi.store import changes
 from kissi.sync import client, hub, scheduler
 from tests.sync_helpers import Node, cooperative, hub_with_shop, product, sell, shop
 
@@ -66,7 +66,8 @@ def test_trainer_cannot_enroll_or_revoke_outside_her_cooperative(served):
     other_shop = shop(h.db, other_coop["id"], "Elsewhere")
     _as_user(h.app, "trainer", other_coop["id"])
     web = h.app.test_client()
-    assert web.post("/sync/enrollments", data={"scope": f"shop:{served[2]['id']}"}, headers=SAME_SITE).status_code == 404
+    refused = web.post("/sync/enrollments", data={"scope": f"shop:{served[2]['id']}"}, headers=SAME_SITE)
+    assert refused.status_code == 404
     assert f"shop:{served[2]['id']}" not in web.get("/sync/devices").get_data(as_text=True)
     assert f"shop:{other_shop['id']}" in web.get("/sync/devices").get_data(as_text=True)
 
@@ -90,7 +91,7 @@ def test_edge_enroll_page_redeems_a_code(served, tmp_path):
 
 
 def test_a_fresh_edge_opens_its_enroll_page_without_login_then_locks_it(served, tmp_path):
-    from kissi import members
+    from kissi.coop import members
 
     h, c, s, _ = served
     members.add_user(h.db, role="trader", phone="0701020304", pin="1234", name="Awa",

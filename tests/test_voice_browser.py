@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from factories import make_cooperative, make_product, make_user
-from kissi import sales
-from kissi.voice.cli import audio_files
+from kissi.shop import sales
+from kissi.voice.clips import audio_files
 from tests.test_voice_web import speak_everything
 
 pytestmark = pytest.mark.browser

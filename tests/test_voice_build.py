@@ -4,9 +4,8 @@ import pytest
 import requests
 
 from kissi.voice import build, catalog, clips, espeak
-from kissi.voice.cli import audio_files
+from kissi.voice.clips import audio_files
 from tests.voice_helpers import FakeSpeechService
-
 
 _all_items = catalog.items
 
@@ -97,12 +96,6 @@ def test_untranslated_prompts_are_not_read_in_a_foreign_text(db, files, service,
     report, _ = _run(db, files, "fr")
     assert report.untranslated == _prompt_count("fr") > 0
     assert all(lang == "fr" and " " not in text for lang, text in service.requests)  # number words only
-
-
-def test_building_inside_a_web_request_is_refused(app, db, files, service):
-    with app.test_request_context("/"):
-        with pytest.raises(build.InsideRequest):
-            build.build(db, files, "en")
 
 
 def test_espeak_really_speaks_french():

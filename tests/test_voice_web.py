@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from factories import login, make_cooperative, make_product, make_user, table_counts
-from kissi import db as store
 from kissi.prompts import PROMPTS
+from kissi.store import db as store
 from kissi.voice import audio, catalog, clips, numbers, utterance
-from kissi.voice.cli import audio_files
+from kissi.voice.clips import audio_files
 from tests.voice_helpers import tone, wav_bytes
 
 
@@ -87,7 +87,8 @@ def test_sale_sentence_is_one_file_lasting_the_sum_of_its_parts(client, db, file
     assert r.status_code == 200 and r.mimetype == "audio/ogg"
     said = audio.decode(r.data)
     shas = utterance.plan(db, None, "fr", [("prompt", "voice.sold"), ("qty", 3000, "piece"), ("money", 1500)])
-    assert len(shas) == 1 + 1 + 1 + len(numbers.money_words(1500, "fr")) + 1  # sold, trois, pieces, mille cinq cents, francs
+    # sold, trois, pieces, mille cinq cents, francs
+    assert len(shas) == 1 + 1 + 1 + len(numbers.money_words(1500, "fr")) + 1
     parts = sum(audio.seconds(audio.decode(files.read(sha))) for sha in shas)
     expected = parts + (len(shas) - 1) * utterance.GAP_MS / 1000
     # joined by remuxing Opus packets: each part may add its last frame's padding and the
@@ -230,7 +231,7 @@ def _say_url(page: str) -> str:
 
 
 def test_sale_confirmation_page_speaks_the_sale_with_her_product_label(client, db, files, awa):
-    from kissi import sales
+    from kissi.shop import sales
 
     speak_everything(db, files, "fr", 0.2)
     soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=500)
@@ -246,7 +247,7 @@ def test_sale_confirmation_page_speaks_the_sale_with_her_product_label(client, d
 
 
 def test_day_page_offers_its_total_to_hear(client, db, files, awa):
-    from kissi import sales
+    from kissi.shop import sales
 
     speak_everything(db, files, "fr", 0.2)
     soap = make_product(db, {"id": awa["shop_id"]}, name="Savon", price=2500)
@@ -278,7 +279,7 @@ def test_quantities_and_dates_are_said_with_units_and_months(db, files):
 
 
 def test_the_quantity_screen_says_the_product_she_tapped_in_her_voice(client, db, files, awa):
-    from kissi import products
+    from kissi.shop import products
 
     soap = make_product(db, {"id": awa["shop_id"]}, name="Savon")
     sha = files.put(audio.encode_opus(tone(0.5)))

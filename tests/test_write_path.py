@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from kissi import changes, db as store
-from kissi.hlc import HLC
+from kissi.store import changes, db as store
+from kissi.store.hlc import HLC
 
 
 def _coop_and_shop(db):
@@ -27,7 +27,8 @@ def test_update_record_logs_only_changed_fields_and_bumps_versions(db):
     _, shop = _coop_and_shop(db)
     before = db.execute("select version from field_versions where row_id = ? and field = 'name'",
                         [shop["id"]]).fetchone()[0]
-    assert changes.update_record(db, "shops", shop["id"], {"name": "Awa B", "timezone": "Africa/Abidjan"}) == {"name": "Awa B"}
+    changed = changes.update_record(db, "shops", shop["id"], {"name": "Awa B", "timezone": "Africa/Abidjan"})
+    assert changed == {"name": "Awa B"}
     assert changes.update_record(db, "shops", shop["id"], {"name": "Awa B"}) == {}
     logged = [json.loads(r[0]) for r in db.execute(
         "select data from change_log where row_id = ? and op = 'update'", [shop["id"]])]
@@ -54,7 +55,7 @@ def test_facts_cannot_be_updated_through_the_write_path(db):
 
 
 def test_clock_never_goes_backwards_when_the_wall_clock_does(db, monkeypatch):
-    from kissi import hlc
+    from kissi.store import hlc
 
     monkeypatch.setattr(hlc, "now_ms", lambda: 2_000_000_000_000)
     _, first = changes.next_hlc(db)

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from factories import login, make_cooperative, make_user
-from kissi import credit, photos, products, sales, stock
+from kissi.shop import credit, photos, products, sales, stock
 
 
 def png_bytes(color=(200, 80, 20)) -> bytes:

@@ -6,8 +6,8 @@ the domain functions exactly as a tapped form's are: shop scope, quantities, pri
 """
 from __future__ import annotations
 
-from .. import credit, day, products, sales, stock
 from ..errors import Invalid
+from ..shop import credit, day, products, sales, stock
 
 ACTIONS = ("sell", "restock", "repay")
 

@@ -13,7 +13,7 @@ import io
 
 import numpy as np
 
-from ..voice.audio import AudioError, SAMPLE_RATE, decode
+from ..voice.audio import SAMPLE_RATE, AudioError, decode
 
 RATE = SAMPLE_RATE
 MAX_BYTES = 500 * 1024

@@ -10,9 +10,7 @@ from . import engine, models
 
 
 def _models_dir():
-    from ..web.listen import models_dir
-
-    return models_dir(current_app)
+    return engine.models_dir(current_app.config)
 
 
 @click.command("models")

@@ -44,6 +44,13 @@ def is_model(folder: Path) -> bool:
     return (folder / "am" / "final.mdl").is_file() or (folder / "conf" / "model.conf").is_file()
 
 
+def models_dir(config) -> Path:
+    """``VOICE_MODELS`` (``KISSI_VOICE_MODELS``) from the app's ``config`` mapping, default
+    ``voice_models/`` at the top of the project (beside the package)."""
+    configured = config.get("VOICE_MODELS")
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "voice_models"
+
+
 def installed(models_dir: str | Path) -> dict[str, Path]:
     """Installed models by language code: ``{"fr": Path(".../voice_models/fr")}``."""
     root = Path(models_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..changes import utc_now
+from ..store.changes import utc_now
 
 
 def check_products(db: sqlite_utils.Database, product_ids) -> list[dict]:
@@ -52,12 +52,12 @@ def negative_stock_alerts(db: sqlite_utils.Database, shop_id: str) -> list[dict]
     """Open alerts of one shop, each re-measured now (a restock since closes it)."""
     ids = [r[0] for r in db.execute("select product_id from stock_alerts where shop_id = ?", [shop_id])]
     if ids:
-        from ..db import in_transaction, transaction
+        from ..store.db import in_transaction, transaction
 
         if in_transaction(db) or not db.conn.in_transaction:
             with transaction(db):
                 check_products(db, ids)
-    return [dict(zip(("product_id", "name", "level", "detected_at"), r)) for r in db.execute(
+    return [dict(zip(("product_id", "name", "level", "detected_at"), r, strict=False)) for r in db.execute(
         "select a.product_id, p.name, a.level, a.detected_at from stock_alerts a"
         " join products p on p.id = a.product_id where a.shop_id = ? order by a.detected_at",
         [shop_id])]

@@ -18,9 +18,9 @@ from graphlib import TopologicalSorter
 
 import sqlite_utils
 
-from .. import changes, hlc
-from ..changes import SYNCED, dumps
 from ..errors import Invalid
+from ..store import changes, hlc
+from ..store.changes import SYNCED, dumps
 
 CHUNK = 500
 
@@ -169,7 +169,7 @@ def _apply_record(db, table, index, entry) -> tuple:
                        f" values ({', '.join('?' * len(row))})", list(row.values()))
             changes._set_versions(db, table, entry["row_id"], list(data), version)
             return entry, changes.scope_of(db, table, row)
-        row = dict(zip(columns, current))
+        row = dict(zip(columns, current, strict=False))
         held = dict(db.execute(
             "select field, version from field_versions where tbl = ? and row_id = ?",
             [table, entry["row_id"]]).fetchall())

@@ -5,14 +5,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..cli.common import open_db
 from ..errors import DomainError
 from . import client, hub
-
-
-def _db():
-    from ..cli import open_db
-
-    return open_db()
 
 
 @click.command("enroll")
@@ -22,7 +17,7 @@ def _db():
 @with_appcontext
 def enroll_command(code, hub_url, name):
     """Enroll this node with a hub using a one-time CODE (from the trainer's page)."""
-    db = _db()
+    db = open_db()
     try:
         answer = client.enroll(db, hub_url, code, name)
     except client.SyncError as err:
@@ -40,7 +35,7 @@ def enroll_command(code, hub_url, name):
 @with_appcontext
 def sync_command(status):
     """Sync with the hub once (push, then pull), with a progress bar."""
-    db = _db()
+    db = open_db()
     state = client.state(db)
     waiting = client.pending_count(db)
     if status:
@@ -85,7 +80,7 @@ def hub_enroll_command(shop, cooperative):
     if bool(shop) == bool(cooperative):
         raise click.UsageError("give exactly one of --shop or --cooperative")
     try:
-        e = hub.create_enrollment(_db(), "shop" if shop else "cooperative", shop or cooperative)
+        e = hub.create_enrollment(open_db(), "shop" if shop else "cooperative", shop or cooperative)
     except DomainError as err:
         raise click.ClickException(err.message) from None
     import qrcode
@@ -100,7 +95,7 @@ def hub_enroll_command(shop, cooperative):
 @with_appcontext
 def hub_scopes_command():
     """List cooperatives and shops with their ids (what a device can be enrolled for)."""
-    db = _db()
+    db = open_db()
     for coop_id, name in db.execute("select id, name from cooperatives where deleted = 0 order by name"):
         click.echo(f"cooperative {coop_id}  {name}")
         for shop_id, shop_name in db.execute("select id, name from shops where cooperative_id = ?"
@@ -112,7 +107,7 @@ def hub_scopes_command():
 @with_appcontext
 def hub_devices_command():
     """List enrolled devices with their scope, last contact and clock skew."""
-    for d in hub.list_devices(_db()):
+    for d in hub.list_devices(open_db()):
         skew = f"{d['skew_ms'] / 1000:+.0f}s" if d["skew_ms"] is not None else "-"
         click.echo(f"{d['id']}  {d['scope_kind']}:{d['scope_name']}  {d['name'] or '-'}  "
                    f"last {d['last_contact_at'] or 'never'}  skew {skew}"
@@ -125,7 +120,7 @@ def hub_devices_command():
 def hub_revoke_command(device_id):
     """Revoke a device: its requests are refused from now on; its own data stays on it."""
     try:
-        hub.revoke(_db(), device_id)
+        hub.revoke(open_db(), device_id)
     except DomainError as err:
         raise click.ClickException(err.message) from None
     click.echo(f"device {device_id} revoked")

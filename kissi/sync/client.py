@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import time
 from urllib.parse import urlencode, urlsplit
 
 import sqlite_utils
 
-from .. import changes, hlc
-from ..changes import utc_now
-from ..db import transaction
+from ..store import changes, hlc
+from ..store.changes import utc_now
+from ..store.db import transaction
 from . import alerts, protocol
 from .apply import apply_batch, receive_clock
 
@@ -120,7 +118,7 @@ class Connection:
             if response.getheader("Content-Length") != str(len(data)):
                 # http.client takes a connection closed inside the headers for their end
                 raise http.client.IncompleteRead(data)
-        except (OSError, http.client.HTTPException, socket.timeout) as err:
+        except (TimeoutError, OSError, http.client.HTTPException) as err:
             self.close()
             raise SyncError(f"hub unreachable: {err.__class__.__name__}: {err}") from None
         if response.status >= 400:

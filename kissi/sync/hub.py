@@ -16,15 +16,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
-from .. import changes, hlc
-from ..changes import SYNCED, utc_now
-from ..db import transaction
 from ..errors import DomainError, Forbidden, Invalid, NotFound
-from ..ids import is_uuid, uuid7
+from ..store import changes, hlc
+from ..store.changes import SYNCED, utc_now
+from ..store.db import transaction
+from ..store.ids import is_uuid, uuid7
 from . import alerts
 from .apply import BadEntry, apply_batch, parse_data, receive_clock
 
@@ -32,7 +32,7 @@ MAX_DRIFT_MS = 60_000
 ENROLL_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 PULL_LIMIT = 1000
-# Written by trainers and admins (kissi/plans.py): a trader's own device never sends them.
+# Written by trainers and admins (kissi/coop/plans.py): a trader's own device never sends them.
 _COLLECTED = ("subscriptions", "subscription_payments", "subscription_reversals")
 _HLC = re.compile(r"^[0-9a-f]{16}\.[0-9a-f]{4}$")
 
@@ -70,7 +70,7 @@ def create_enrollment(db: sqlite_utils.Database, kind: str, scope_id: str,
             cooperative_id and _scope_cooperative(db, kind, scope_id) != cooperative_id):
         raise NotFound("shop" if kind == "shop" else "cooperative", "scope_id")
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-    expires = datetime.now(timezone.utc) + timedelta(days=ENROLL_DAYS)
+    expires = datetime.now(UTC) + timedelta(days=ENROLL_DAYS)
     with transaction(db):
         db.execute(
             "insert into sync_enrollments (code_hash, scope_kind, scope_id, created_by, created_at,"
@@ -112,7 +112,7 @@ def authenticate(db: sqlite_utils.Database, token: str | None) -> dict:
     row = db.execute("select * from sync_devices where token_hash = ?", [_hash(token or "")]).fetchone()
     if row is None:
         raise Unauthorized("device_unknown", "This device is not enrolled with this hub")
-    device = dict(zip([c[0] for c in db.execute("select * from sync_devices limit 0").description], row))
+    device = dict(zip([c[0] for c in db.execute("select * from sync_devices limit 0").description], row, strict=False))
     if device["revoked_at"]:
         raise Forbidden("device_revoked", "This device was revoked by the cooperative; its data "
                         "stays on it but it can no longer sync. Ask your trainer to enroll it again.")
@@ -229,7 +229,7 @@ class _Checker:
             current = self.db.execute(f"select * from [{table}] where id = ?", [e["row_id"]]).fetchone()
             if current is not None:
                 shop_id, coop_id = changes.scope_of(
-                    self.db, table, dict(zip(changes._columns(self.db, table), current)))
+                    self.db, table, dict(zip(changes._columns(self.db, table), current, strict=False)))
             elif (table, e["row_id"]) in self.shop_of:
                 shop_id, coop_id = self.shop_of[(table, e["row_id"])], None
             else:

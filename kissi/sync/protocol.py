@@ -14,7 +14,7 @@ batch's metadata (cursor, positions, clocks) and, under ``e``, the entries as co
   distance to its new row's UUIDv7 time (or to the previous HLC) plus its counter;
 - an integer column that mostly equals an earlier one (``cash`` and ``total``) is written
   as the difference (kind ``d``, base column in the shape's fifth item);
-- change ids are left off when they equal :func:`kissi.changes.change_id` of the entry's
+- change ids are left off when they equal :func:`kissi.store.changes.change_id` of the entry's
   node and HLC (always, unless the hub restamped a change from the future).
 
 Decoding checks shapes and lengths and refuses anything malformed with
@@ -26,10 +26,10 @@ import json
 import re
 import zlib
 from calendar import timegm
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from ..changes import change_id, uuid_text
-from ..hlc import HLC
+from ..store.changes import change_id, uuid_text
+from ..store.hlc import HLC
 
 VERSION = 1
 MEDIA_TYPE = "application/x-kissi-sync"
@@ -58,7 +58,7 @@ def _ts_ms(text: str) -> int:
 
 
 def _ms_ts(ms: int) -> str:
-    moment = datetime.fromtimestamp(ms // 1000, tz=timezone.utc)
+    moment = datetime.fromtimestamp(ms // 1000, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
@@ -153,7 +153,7 @@ def _delta_base(cols: list[list], c: int, kinds: str) -> int:
     best, best_zeros = -1, len(cols[c]) // 2
     for b in range(1, c):
         if kinds[b] == "j" and all(_is_int(v) for v in cols[b]):
-            zeros = sum(x == y for x, y in zip(cols[c], cols[b]))
+            zeros = sum(x == y for x, y in zip(cols[c], cols[b], strict=False))
             if zeros > best_zeros:
                 best, best_zeros = b, zeros
     return best
@@ -193,7 +193,7 @@ def encode(entries: list[dict], **meta) -> bytes:
         cols = [[row[name] for row in rows[n]] for name in ("@", *fields)]
         col_kinds = "".join(_column_kind(col) for col in cols)
         bases = [_delta_base(cols, c, col_kinds) if kind == "j" else -1 for c, kind in enumerate(col_kinds)]
-        col_kinds = "".join("d" if b >= 0 else k for k, b in zip(col_kinds, bases))
+        col_kinds = "".join("d" if b >= 0 else k for k, b in zip(col_kinds, bases, strict=False))
         shape_list.append([tbl, op, list(fields), col_kinds] + ([bases] if max(bases) >= 0 else []))
         columns.append(cols)
     # a clock is written against its new row's UUIDv7 time (the same moment), else the last clock
@@ -217,10 +217,10 @@ def encode(entries: list[dict], **meta) -> bytes:
         for c, kind in enumerate(spec[3]):
             if kind == "t":  # a timestamp as its distance to the entry's clock: mostly 0
                 encoded[shape][c] = [None if v is None else _ts_ms(v) - w
-                                     for v, w in zip(columns[shape][c], entry_walls[shape])]
+                                     for v, w in zip(columns[shape][c], entry_walls[shape], strict=False)]
             elif kind == "d":
                 base = columns[shape][spec[4][c]]
-                encoded[shape][c] = [v - b for v, b in zip(columns[shape][c], base)]
+                encoded[shape][c] = [v - b for v, b in zip(columns[shape][c], base, strict=False)]
     head = {"v": VERSION, **meta}
     if entries:
         body = head["e"] = {"n": list(nodes), "s": shape_list, "k": kinds, "w": walls, "q": counters,
@@ -274,7 +274,7 @@ def _decode_entries(head: dict, blob: bytes) -> list[dict]:
     explicit = head.get("x") or {}
     if not (len(walls) == len(counters) == len(owners) == len(kinds)) or len(columns) != len(shapes):
         raise ProtocolError("column lengths disagree")
-    for shape, cols in zip(shapes, columns):
+    for shape, cols in zip(shapes, columns, strict=False):
         if not isinstance(shape[2], list) or not len(shape[3]) == len(cols) == len(shape[2]) + 1:
             raise ProtocolError("shape and columns disagree")
         if any(k not in "ujtd" for k in shape[3]) or shape[3][:1] == "d":
@@ -314,7 +314,7 @@ def _decode_entries(head: dict, blob: bytes) -> list[dict]:
             raise ProtocolError(f"bad clock in entry {i}")
         stamp = f"{wall:016x}.{counter:04x}"
         node_id = nodes[owners[i]]
-        data = dict(zip(fields, values[1:]))
+        data = dict(zip(fields, values[1:], strict=False))
         if op == "insert" and "id" not in data:
             data = {"id": row_id, **data}
         entries.append({

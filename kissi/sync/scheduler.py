@@ -14,7 +14,7 @@ import random
 import threading
 import time
 
-from .. import db as store
+from ..store import db as store
 from . import client
 
 log = logging.getLogger(__name__)

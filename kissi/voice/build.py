@@ -1,7 +1,8 @@
 """Make the missing machine clips of a language: gTTS while online, eSpeak NG offline.
 
 Run from the command line (``kissi voice build --lang L``), never inside a web request:
-gTTS talks to a web service and may take seconds per clip. The build is resumable: each
+gTTS talks to a web service and may take seconds per clip (no module of ``kissi.web``
+imports this one; tests/test_layout.py keeps it so). The build is resumable: each
 clip is committed as soon as it is made and clips that exist are skipped, so an
 interrupted build picks up where it stopped. gTTS errors and rate limits are retried with
 exponential backoff; a clip that still fails is left for the next run. When the service
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import sqlite_utils
 
-from .. import db as store
+from ..store import db as store
 from . import audio, catalog, clips, espeak
 
 GTTS_LANGS = {"fr": "fr", "en": "en", "ar": "ar"}
@@ -24,10 +25,6 @@ GTTS_LANGS = {"fr": "fr", "en": "en", "ar": "ar"}
 
 class Offline(Exception):
     """The speech service cannot be reached (no route, no DNS, connection refused)."""
-
-
-class InsideRequest(RuntimeError):
-    """Building clips was asked for inside a web request."""
 
 
 @dataclass
@@ -70,15 +67,6 @@ def _with_retries(fn: Callable[[], bytes], retries: int, backoff: float, sleep=t
     raise AssertionError("unreachable")
 
 
-def _refuse_inside_request():
-    try:
-        from flask import has_request_context
-    except ImportError:  # pragma: no cover
-        return
-    if has_request_context():
-        raise InsideRequest("voice clips are built from the command line, never in a web request")
-
-
 def build(db: sqlite_utils.Database, files: clips.ClipFiles, lang: str, *, offline: bool = False,
           retries: int = 4, backoff: float = 2.0, speak: Callable[[str, str], bytes] = gtts_speak,
           progress: Callable | None = None, sleep=time.sleep, say: Callable[[str], None] = print) -> Report:
@@ -86,7 +74,6 @@ def build(db: sqlite_utils.Database, files: clips.ClipFiles, lang: str, *, offli
 
     ``progress(item)`` is called after each item (for a progress bar).
     """
-    _refuse_inside_request()
     report = Report(lang)
     use_gtts = lang in GTTS_LANGS and not offline
     use_espeak = espeak.speaks(lang)

@@ -5,20 +5,15 @@ import importlib.util
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import db as store, languages
+from .. import languages
+from ..cli.common import open_db
+from ..store import db as store
 from . import build as builder, catalog, clips, espeak
-
-
-def audio_files(app=None) -> clips.ClipFiles:
-    """The instance's audio folder (never the repo)."""
-    app = app or current_app
-    return clips.ClipFiles(app.config.get("VOICE_DIR") or Path(app.instance_path) / "audio")
 
 
 @click.group("voice")
@@ -35,10 +30,8 @@ def voice_group():
 @with_appcontext
 def build_command(langs, offline, retries, backoff):
     """Make the missing clips: gTTS while online (cached), eSpeak NG offline. Resumable."""
-    from ..cli import open_db
-
     db = open_db()
-    files = audio_files()
+    files = clips.audio_files(current_app)
     for lang in langs or languages.LANGUAGES:
         items = catalog.items(lang)
         with click.progressbar(length=len(items), label=f"{lang} ({catalog.language_name(lang)})",
@@ -62,8 +55,6 @@ def _say_above(bar):
 @with_appcontext
 def status_command():
     """Per language, how many clips each source has (recordings, gTTS, eSpeak NG)."""
-    from ..cli import open_db
-
     db = open_db()
     for lang, counts in clips.source_counts(db).items():
         total = len(catalog.items(lang))
@@ -84,7 +75,7 @@ def start_offline_build(app) -> subprocess.Popen | None:
     if not app.config.get("VOICE_BUILD_ON_SERVE", True) or importlib.util.find_spec("espeakng_loader") is None:
         return None
     return subprocess.Popen([sys.executable, "-m", __name__, str(app.config["DATABASE"]),
-                             str(audio_files(app).root), str(os.getpid())],
+                             str(clips.audio_files(app).root), str(os.getpid())],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
 
 

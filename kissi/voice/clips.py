@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from .. import changes, languages
+from .. import languages
+from ..store import changes
 from . import audio
 
 SOURCES = ("recording", "gtts", "espeak")
@@ -63,6 +64,12 @@ class ClipFiles:
 
     def exists(self, sha: str, kind: str = "clips") -> bool:
         return self.path(sha, kind).exists()
+
+
+def audio_files(app) -> ClipFiles:
+    """The audio folder of ``app``'s instance (``VOICE_DIR``, default ``<instance>/audio``;
+    never the repo). ``app`` is the Flask app, read for its config and instance path only."""
+    return ClipFiles(app.config.get("VOICE_DIR") or Path(app.instance_path) / "audio")
 
 
 def content_hash(data: bytes) -> str:

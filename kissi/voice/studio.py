@@ -13,9 +13,10 @@ import re
 
 import sqlite_utils
 
-from .. import changes, languages
-from ..db import transaction
+from .. import languages
 from ..errors import Forbidden, Invalid, NotFound
+from ..store import changes
+from ..store.db import transaction
 from . import audio, catalog, clips
 
 AUDIO_EXTENSIONS = {"ogg", "oga", "opus", "webm", "weba", "wav", "mp3", "m4a", "mp4", "aac", "3gp",

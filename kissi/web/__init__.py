@@ -1,4 +1,9 @@
-"""The web layer: thin Flask blueprints over the domain modules."""
+"""The web layer: thin Flask blueprints, templates and static files over every part.
+
+Stands on top: it may import every part (store, shop, coop, sync, voice, listen) and Flask;
+nothing but the app factory imports it. It never imports the command modules (``kissi.cli``,
+``<part>/cli.py``): what both need lives in the part itself.
+"""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,8 +11,28 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every blueprint and the error handlers (one place, so nothing is forgotten)."""
-    from . import (api, auth, compress, coop, day, debts, errors, health, idempotency, listen,
-                   month, myshop, pages, plans, pwa, sell, stock, sync, ui, voice)
+    from . import (
+        api,
+        auth,
+        compress,
+        coop,
+        day,
+        debts,
+        errors,
+        health,
+        idempotency,
+        listen,
+        month,
+        myshop,
+        pages,
+        plans,
+        pwa,
+        sell,
+        stock,
+        sync,
+        ui,
+        voice,
+    )
 
     errors.init_app(app)
     app.register_blueprint(health.bp)

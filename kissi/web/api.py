@@ -18,9 +18,10 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from flask_babel import gettext
 
-from .. import credit, day, export, ledger, month, photos, plans, products, sales, stock
+from ..coop import plans
 from ..errors import DomainError, Invalid
-from ..ledger import N_
+from ..shop import credit, day, export, ledger, month, photos, products, sales, stock
+from ..shop.ledger import N_
 from . import idempotency, openapi
 from .auth import role_required, shop_required
 from .database import get_db
@@ -249,7 +250,7 @@ def day_summary():
 @bp.get("/month/<ym>")
 @shop_required
 def month_report(ym):
-    """The subscriber's month ``YYYY-MM`` (see kissi.month)."""
+    """The subscriber's month ``YYYY-MM`` (see kissi.shop.month)."""
     return jsonify(month.month_report(get_db(), g.shop_id, ym))
 
 

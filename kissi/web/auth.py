@@ -16,11 +16,11 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
-from .. import languages, logins, members
+from .. import languages
+from ..coop import logins, members
 from ..errors import DomainError
 from . import keys
 from .database import MUTATING, get_db, own_transaction
@@ -131,7 +131,7 @@ def login():
     """Phone and PIN on the digit keypad. A wrong PIN answers 401 with the form again.
 
     This view runs outside the request transaction so that the failure it records stays
-    recorded although the answer is an error (see :mod:`kissi.logins`).
+    recorded although the answer is an error (see :mod:`kissi.coop.logins`).
     """
     form = request.form
     # ?phone= : the QR code of her login card fills her number in (never the PIN)

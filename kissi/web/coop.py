@@ -3,7 +3,7 @@ and the printable QR login cards.
 
 For a trainer (her cooperative) or an admin (every cooperative, or one by
 ``?cooperative=``). A member outside the user's care answers 404 (the domain decides,
-:mod:`kissi.cooperative`). A PIN set or reset is shown once, in the answer to the POST
+:mod:`kissi.coop.cooperative`). A PIN set or reset is shown once, in the answer to the POST
 (never in a URL, a redirect or the session), with ``Cache-Control: no-store``.
 
 The QR code on a card opens the node's login page with her phone filled in. The node's
@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, g, make_response, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 
-from .. import cooperative, day as days
+from ..coop import cooperative
 from ..errors import DomainError, Invalid
+from ..shop import day as days
 from .auth import role_required
 from .database import get_db
 
@@ -40,7 +40,7 @@ def _cooperatives() -> list[dict]:
     """The cooperatives an admin can choose from (a trainer has only hers)."""
     if g.user["role"] != "admin":
         return []
-    return [dict(zip(("id", "name"), r)) for r in get_db().execute(
+    return [dict(zip(("id", "name"), r, strict=False)) for r in get_db().execute(
         "select id, name from cooperatives where deleted = 0 order by name collate nocase")]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 
-from .. import db as store
+from ..store import db as store
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, g, render_template, request
 
-from .. import day as days, ledger, sales
+from ..shop import day as days, ledger, sales
 from .auth import shop_required
 from .database import get_db
 
@@ -17,7 +17,7 @@ bp = Blueprint("day", __name__, url_prefix="/day")
 def today():
     db = get_db()
     summary = days.day_summary(db, g.shop_id, request.args.get("day") or None)
-    return render_template("day.html", s=summary, providers=sales.MOBILE_PROVIDERS,
+    return render_template("day.html", s=summary, providers=ledger.MOBILE_PROVIDERS,
                            sales=sales.list_sales(db, g.shop_id, day=summary["day"], limit=30))
 
 

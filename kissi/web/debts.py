@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from .. import credit, sales
 from ..errors import DomainError
+from ..shop import credit, ledger
 from .auth import shop_required
 from .database import get_db
 from .keys import cash_keyed
@@ -63,7 +63,7 @@ def repay(customer_id):
     db = get_db()
     found = credit.get_customer(db, g.shop_id, customer_id)
     form = request.form
-    state = {"customer": found, "providers": sales.MOBILE_PROVIDERS, "amount": ""}
+    state = {"customer": found, "providers": ledger.MOBILE_PROVIDERS, "amount": ""}
     if request.method == "GET":
         return render_template("debts_repay.html", **state)
     state["amount"], pressed = cash_keyed(form, "amount")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from .. import __version__, db as store
+from .. import __version__
+from ..store import db as store
 from .database import get_db
 
 bp = Blueprint("health", __name__)

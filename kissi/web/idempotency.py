@@ -17,12 +17,12 @@ replayed as the same redirect; errors answer as a page (see :func:`respond`).
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, g, request
 from flask_babel import gettext
 
-from .. import changes
+from ..store import changes
 from .database import MUTATING, get_db
 from .errors import respond
 
@@ -73,7 +73,7 @@ def _store(response):
     key, body_hash = pending
     db = get_db()
     now = changes.utc_now()
-    cutoff = (datetime.now(timezone.utc) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")
+    cutoff = (datetime.now(UTC) - timedelta(days=KEEP_DAYS)).strftime("%Y-%m-%dT%H:%M:%S")
     db.execute("delete from idempotency_keys where created_at < ?", [cutoff])
     db.execute(
         "insert into idempotency_keys (user_id, key, method, path, body_hash, status, response,"

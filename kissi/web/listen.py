@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (Blueprint, current_app, g, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
-from .. import sales
 from ..errors import Invalid
-from ..listen import act, hear
+from ..listen import act, engine, hear
 from ..listen.capture import MAX_BYTES
 from ..listen.intents import Intent
+from ..shop import sales
+from ..voice import clips
 from ..voice.audio import AudioError
-from ..voice.cli import audio_files
 from .auth import shop_required
 from .database import get_db
 
@@ -34,11 +33,9 @@ FIELDS = ("action", "product_id", "customer_id", "qty", "amount", "unit_price", 
           "heard")
 
 
-def models_dir(app=None) -> Path:
-    """``VOICE_MODELS`` (``KISSI_VOICE_MODELS``), default ``voice_models/`` beside the package."""
-    app = app or current_app
-    configured = app.config.get("VOICE_MODELS")
-    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "voice_models"
+def models_dir() -> Path:
+    """This app's Vosk models folder (see :func:`kissi.listen.engine.models_dir`)."""
+    return engine.models_dir(current_app.config)
 
 
 def available() -> bool:
@@ -64,7 +61,7 @@ def _understand() -> Intent:
     _check_length()
     screen = request.form.get("screen", "sell")
     return hear.understand(get_db(), g.shop_id, g.language, _upload(), models_dir=models_dir(),
-                           read_clip=audio_files().read,
+                           read_clip=clips.audio_files(current_app).read,
                            default_action=SCREENS.get(screen, "sell"))
 
 
@@ -112,9 +109,9 @@ def heard():
                               " and deleted = 0", [intent.customer_id, g.shop_id]).fetchone()
     if (intent.product_id and not product) or (intent.customer_id and not customer):
         intent.action, intent.reason = "unclear", "not_understood"  # another shop's id
-    product = dict(zip(("id", "name", "unit", "icon", "price", "voice_label", "photo"), product)) \
+    product = dict(zip(("id", "name", "unit", "icon", "price", "voice_label", "photo"), product, strict=False)) \
         if product else None
-    customer = dict(zip(("id", "name", "voice_label"), customer)) if customer else None
+    customer = dict(zip(("id", "name", "voice_label"), customer, strict=False)) if customer else None
     if intent.action == "unclear":
         return render_template("listen/again.html", screen=screen, intent=intent), 200
     if intent.action == "ask":
@@ -160,7 +157,7 @@ def tap_url(screen: str | None) -> str:
 
 def status(app) -> dict:
     """The ``voice_input`` part of /healthz: per language, which engine and why not."""
-    return hear.status(get_db(), models_dir(app))
+    return hear.status(get_db(), engine.models_dir(app.config))
 
 
 def init_app(app) -> None:

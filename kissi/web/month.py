@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
 
-from .. import month as months, plans
+from ..coop import plans
+from ..shop import ledger, month as months
 from .auth import shop_required
 from .database import get_db
 
@@ -26,7 +27,7 @@ def month_segments(report: dict) -> list[str]:
 @shop_required
 def index(ym: str | None = None):
     db = get_db()
-    if ym is not None and not plans.MONTH.match(ym):
+    if ym is not None and not ledger.MONTH.match(ym):
         abort(404)
     report = months.month_report(db, g.shop_id, ym)
     # her own shop: the reminder is for this month, whichever month she is looking at

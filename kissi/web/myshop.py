@@ -1,11 +1,10 @@
 """My shop: her products (add, edit, archive), with an icon or a photo of her own."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
-from .. import ledger, photos, products
 from ..errors import DomainError
+from ..shop import ledger, photos, products
 from .auth import shop_required
 from .database import get_db
 from .keys import cash_keyed

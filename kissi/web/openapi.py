@@ -7,8 +7,8 @@ nothing described is missing from the routes.
 from __future__ import annotations
 
 from .. import __version__
-from ..products import ICONS, UNITS
-from ..sales import MOBILE_PROVIDERS
+from ..shop.ledger import MOBILE_PROVIDERS
+from ..shop.products import ICONS, UNITS
 
 
 def _obj(required: str, optional: str = "", **types) -> dict:
@@ -112,7 +112,7 @@ SCHEMAS = {
         days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_days={"type": "array", "items": _obj("day count total", day=DAY, count=INT, total=INT)},
         best_products=array("TopProduct")),
-    # kissi.month.month_report and kissi.plans (subscriptions)
+    # kissi.shop.month.month_report and kissi.coop.plans (subscriptions)
     "MonthReport": _obj(
         "month start end previous next current today count total cash mobile credit discount"
         " average days peak best_days weekdays best_weekdays best_by_amount best_by_qty split"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from flask_babel import lazy_gettext as _l
 
-from .. import logins
+from ..coop import logins
 from .auth import _safe_next, login_required, role_required
 from .database import get_db
 

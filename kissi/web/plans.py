@@ -3,14 +3,15 @@
 A trainer sees the members of her cooperative with their plan and this month's state
 (paid / due / late, derived from the payments), puts a member on a plan and records a
 payment she collected in cash or mobile money; a member outside her care is 404 (the
-domain decides, :mod:`kissi.plans`). Admins list, add and deactivate plans (at the hub).
+domain decides, :mod:`kissi.coop.plans`). Admins list, add and deactivate plans (at the hub).
 """
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
-from .. import plans, sales
+from ..coop import plans
 from ..errors import DomainError
+from ..shop import ledger
 from .auth import role_required
 from .database import get_db
 from .keys import cash_keyed
@@ -22,7 +23,7 @@ MANAGERS = ("trainer", "admin")
 
 def _month() -> str | None:
     ym = request.values.get("month")
-    return ym if ym and plans.MONTH.match(ym) else None
+    return ym if ym and ledger.MONTH.match(ym) else None
 
 
 def _subscriptions(status=200, **extra):
@@ -31,10 +32,10 @@ def _subscriptions(status=200, **extra):
     members = plans.cooperative_states(db, g.user, month)
     counts = {k: sum(m["state"] == k for m in members) for k in ("paid", "due", "late", "none")}
     shown = month or (members[0]["month"] if members else None)
-    around = (plans.shift_month(shown, -1), plans.shift_month(shown, 1)) if shown else None
+    around = (ledger.shift_month(shown, -1), ledger.shift_month(shown, 1)) if shown else None
     return render_template("coop/subscriptions.html", members=members, counts=counts,
                            month=shown, around=around, plans=plans.list_plans(db, active_only=True),
-                           providers=sales.MOBILE_PROVIDERS, **extra), status
+                           providers=ledger.MOBILE_PROVIDERS, **extra), status
 
 
 @bp.get("/coop/subscriptions")
@@ -54,7 +55,7 @@ def pay(shop_id):
                         " and deleted = 0 order by created_at limit 1", [shop_id]).fetchone()
     form = request.form
     paid = [p for p in plans.payments(db, g.user, shop_id) if p["month"] == state["month"]]
-    page = {"s": state, "m": member, "providers": sales.MOBILE_PROVIDERS, "amount": "",
+    page = {"s": state, "m": member, "providers": ledger.MOBILE_PROVIDERS, "amount": "",
             "paid": paid}
     if request.method == "GET":
         return render_template("coop/pay.html", **page)

@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
-from markupsafe import Markup, escape
 from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from .. import __version__, icons
 from ..i18n import current_language

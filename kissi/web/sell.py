@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from .. import credit, ledger, products, sales
 from ..errors import DomainError, Invalid
+from ..shop import credit, ledger, products, sales
 from .auth import shop_required
 from .database import get_db
 from .keys import cash_keyed, keyed
@@ -168,7 +168,7 @@ def _page(state, error=None):
     if state["stage"] in ("credit", "mixed") and not state["customer"]:
         state["customers"] = credit.list_customers(get_db(), g.shop_id)
     return render_template("sell_item.html", error=error,
-                           providers=sales.MOBILE_PROVIDERS, **state)
+                           providers=ledger.MOBILE_PROVIDERS, **state)
 
 
 @bp.get("/done/<sale_id>")
@@ -179,7 +179,7 @@ def done(sale_id):
     sale = sales.get_sale(db, g.shop_id, sale_id)
     customer = _customer(db, sale["customer_id"])
     return render_template("sell_done.html", sale=sale, customer=customer,
-                           providers=sales.MOBILE_PROVIDERS)
+                           providers=ledger.MOBILE_PROVIDERS)
 
 
 @bp.route("/void/<sale_id>", methods=["GET", "POST"])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
-from .. import ledger, products, stock
 from ..errors import DomainError
+from ..shop import ledger, products, stock
 from .auth import shop_required
 from .database import get_db
 from .keys import cash_keyed, keyed

@@ -11,12 +11,22 @@ from __future__ import annotations
 import io
 import threading
 
-from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 
-from .. import hlc
 from ..errors import Invalid
+from ..store import hlc
 from ..sync import client, hub, protocol, scheduler
 from .auth import role_required
 from .database import MUTATING, get_db, own_transaction

@@ -11,12 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
-from .. import products
 from ..errors import DomainError
+from ..shop import products
 from . import keys
 
 # Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).

@@ -14,13 +14,11 @@ import gzip
 import hashlib
 import json
 
-from flask import (Blueprint, Response, abort, g, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
 from .. import languages
 from ..errors import Invalid
 from ..voice import catalog, clips, espeak, review, studio, utterance
-from ..voice.cli import audio_files
 from .auth import login_required, role_required, shop_required
 from .database import get_db
 
@@ -42,7 +40,7 @@ def _audio(data: bytes, etag: str, cache: str) -> Response:
 
 @bp.get("/clip/<sha>.ogg")
 def clip(sha: str):
-    files = audio_files()
+    files = clips.audio_files(current_app)
     if not sha.isalnum() or len(sha) != 32 or not files.exists(sha):
         abort(404)
     return _audio(files.read(sha), sha, f"public, max-age={YEAR}, immutable")
@@ -117,7 +115,7 @@ def say(lang: str):
     if lang not in languages.LANGUAGES:
         abort(404)
     segments = [s for s in map(_segment, request.args.getlist("s")[:40]) if s]
-    result = utterance.say(get_db(), audio_files(), _coop(), lang, segments)
+    result = utterance.say(get_db(), clips.audio_files(current_app), _coop(), lang, segments)
     if result is None:
         return Response(status=204)
     uid, data = result
@@ -133,7 +131,7 @@ def say_url(*segments: str, lang: str | None = None) -> str:
 
 
 def sale_segments(sale: dict) -> list[str]:
-    """"Sold: 3 soaps, 1 500 francs" for a sale with its lines (as kissi.sales.get_sale gives)."""
+    """"Sold: 3 soaps, 1 500 francs" for a sale with its lines (as kissi.shop.sales.get_sale gives)."""
     out = ["prompt:voice.sold"]
     for line in sale.get("lines", []):
         out.append(f"qty:{line['qty']}:{line.get('unit') or 'piece'}")
@@ -144,7 +142,7 @@ def sale_segments(sale: dict) -> list[str]:
 
 
 def day_segments(summary: dict) -> list[str]:
-    """"Today you sold 12 500 francs, 9 sales" from kissi.day.day_summary."""
+    """"Today you sold 12 500 francs, 9 sales" from kissi.shop.day.day_summary."""
     return ["prompt:voice.day_total", f"money:{summary.get('total', 0)}",
             f"number:{summary.get('count', 0)}", "prompt:voice.sales"]
 
@@ -177,7 +175,7 @@ def record():
     if upload is None:
         raise Invalid("not_audio", "This file is not a sound recording.", "audio")
     data = upload.stream.read(studio.audio.MAX_UPLOAD_BYTES + 1)
-    rec = studio.record(get_db(), audio_files(), g.user, request.form.get("lang") or g.language,
+    rec = studio.record(get_db(), clips.audio_files(current_app), g.user, request.form.get("lang") or g.language,
                         request.form.get("key", ""), data, upload.filename)
     return redirect(url_for("voice.review_recording", recording_id=rec["id"]), 303)
 
@@ -221,7 +219,8 @@ def label(kind: str, row_id: str):
                            " and deleted = 0", [row_id, g.shop_id]).fetchone()
     if row is None:
         abort(404)
-    return render_template("voice/label.html", kind=kind, row=dict(zip(("id", "name", "voice_label"), row)))
+    row = dict(zip(("id", "name", "voice_label"), row, strict=True))
+    return render_template("voice/label.html", kind=kind, row=row)
 
 
 @bp.get("/translations/<lang>")

@@ -3,7 +3,7 @@
 A member logs in with her phone number and a PIN of 4 to 6 digits (she reads digits, not
 passwords). PINs are stored as scrypt hashes, so a copied database does not give them
 away, and they sync with the user record so she can log in on the hub or another node.
-Login throttling and sessions are in :mod:`kissi.logins`.
+Login throttling and sessions are in :mod:`kissi.coop.logins`.
 """
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlite_utils
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import changes, languages
-from .db import transaction
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .. import languages
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..store import changes
+from ..store.db import transaction
 
 ROLES = ("trader", "trainer", "admin")
 # Countries of the cooperatives: Côte d'Ivoire, Senegal, Mali. A number typed with its

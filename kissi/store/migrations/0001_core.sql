@@ -1,5 +1,5 @@
 -- kissi core schema.
--- Synced tables carry text UUIDv7 ids and are written only through kissi.changes.
+-- Synced tables carry text UUIDv7 ids and are written only through kissi.store.changes.
 -- Records (editable, merged per field): cooperatives, shops, users, products, customers.
 -- Facts (append-only events): price_changes, stock_movements, sales, sale_lines,
 -- sale_voids, credit_entries.

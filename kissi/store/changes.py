@@ -43,7 +43,7 @@ SYNCED: dict[str, Synced] = {
     "sale_lines": Synced("fact"),
     "sale_voids": Synced("fact"),
     "credit_entries": Synced("fact"),
-    "plans": Synced("record"), "subscriptions": Synced("record"),  # kissi/plans.py
+    "plans": Synced("record"), "subscriptions": Synced("record"),  # kissi/coop/plans.py
     "subscription_payments": Synced("fact"), "subscription_reversals": Synced("fact"),
 }
 
@@ -272,7 +272,7 @@ def update_record(db: sqlite_utils.Database, table: str, row_id: str, fields: di
         current = db.execute(f"select * from [{table}] where id = ?", [row_id]).fetchone()
         if current is None:
             raise LookupError(f"{table} {row_id} does not exist")
-        current = dict(zip(_columns(db, table), current))
+        current = dict(zip(_columns(db, table), current, strict=False))
         changed = {k: v for k, v in fields.items() if current.get(k) != v}
         if not changed:
             return {}
@@ -291,7 +291,7 @@ def delete_record(db: sqlite_utils.Database, table: str, row_id: str) -> None:
         current = db.execute(f"select * from [{table}] where id = ?", [row_id]).fetchone()
         if current is None:
             raise LookupError(f"{table} {row_id} does not exist")
-        current = dict(zip(_columns(db, table), current))
+        current = dict(zip(_columns(db, table), current, strict=False))
         db.execute(f"update [{table}] set deleted = 1 where id = ?", [row_id])
         entry = _log(db, table, row_id, "delete", {"deleted": 1}, current,
                      _latest_hlc(db, table, row_id, ["deleted"]))

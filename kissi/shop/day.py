@@ -11,9 +11,9 @@ from datetime import date, timedelta
 
 import sqlite_utils
 
+from ..errors import Invalid
+from ..store.db import transaction
 from . import ledger, stock
-from .db import transaction
-from .errors import Invalid
 from .ledger import N_
 
 _NOT_VOIDED = "not exists (select 1 from sale_voids v where v.id = s.id)"
@@ -36,7 +36,7 @@ def top_products(db, shop_id: str, start: str, end: str, limit: int, by: str = "
         " where shop_id = ? and day between ? and ? group by product_id having sum(qty) > 0"
         f") t join products p on p.id = t.product_id order by {order}, p.name limit ?",
         [shop_id, start, end, limit]).fetchall()
-    return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r)) for r in rows]
+    return [dict(zip(("product_id", "name", "icon", "unit", "qty", "amount"), r, strict=False)) for r in rows]
 
 
 def rebuild_summaries(db: sqlite_utils.Database) -> None:
@@ -75,7 +75,7 @@ _SUMS = ("count", "total", "cash", "mobile", "credit", "discount")
 
 def _per_day(db, shop_id, start, end) -> dict[str, dict]:
     """``{day: {count, total, cash, mobile, credit, discount}}`` for days with sales."""
-    return {r[0]: dict(zip(_SUMS, r[1:])) for r in db.execute(
+    return {r[0]: dict(zip(_SUMS, r[1:], strict=False)) for r in db.execute(
         "select day, count, total, cash, mobile, credit, discount from sale_days"
         " where shop_id = ? and day between ? and ? and count > 0", [shop_id, start, end])}
 

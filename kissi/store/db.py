@@ -45,7 +45,7 @@ def transaction(db: sqlite_utils.Database):
     conn = db.conn
     depth = getattr(db, _depth_key, 0)
     if depth == 0 and conn.in_transaction:
-        raise RuntimeError("a transaction was opened outside kissi.db.transaction")
+        raise RuntimeError("a transaction was opened outside kissi.store.db.transaction")
     name = f"sp{depth}"
     if depth == 0:
         conn.execute("BEGIN IMMEDIATE")
@@ -90,7 +90,7 @@ def end(db: sqlite_utils.Database, commit: bool) -> None:
 # -- migrations -----------------------------------------------------------------------
 
 def _migration_files() -> list[tuple[str, str]]:
-    folder = resources.files("kissi") / "migrations"
+    folder = resources.files("kissi.store") / "migrations"
     files = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
     return [(p.name[: -len(".sql")], p.read_text(encoding="utf-8")) for p in files]
 
@@ -109,7 +109,7 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet recorded in the database, each in its own transaction.
 
-    Migrations are ``kissi/migrations/NNNN_name.sql`` files applied in name order and
+    Migrations are ``kissi/store/migrations/NNNN_name.sql`` files applied in name order and
     recorded in ``_migrations``; returns the names applied now.
     """
     db.execute(

@@ -14,15 +14,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import changes, db as store
-
-
-def open_db():
-    """The app's database, migrated and with this node's identity in place."""
-    db = store.connect(current_app.config["DATABASE"])
-    store.migrate(db)
-    changes.ensure_node(db, current_app.config["ROLE"])
-    return db
+from ..store import changes, db as store
+from .common import open_db
 
 
 @click.command("init")
@@ -72,15 +65,15 @@ def backup_command(file: Path):
 
 def init_app(app) -> None:
     """Register every command group (the voice group before listen, which adds to it)."""
-    from . import cli_ledger, cli_plans
-    from .cli_users import user_group
-    from .listen import cli as listen_cli
-    from .sync import cli as sync_cli
-    from .voice import cli as voice_cli
+    from ..listen import cli as listen_cli
+    from ..sync import cli as sync_cli
+    from ..voice import cli as voice_cli
+    from . import plans, shop
+    from .users import user_group
 
     for command in (init_command, serve_command, backup_command, user_group):
         app.cli.add_command(command)
-    for part in (cli_ledger, voice_cli, listen_cli, sync_cli, cli_plans):
+    for part in (shop, voice_cli, listen_cli, sync_cli, plans):
         part.init_app(app)
 
 
@@ -91,7 +84,7 @@ def _set_instance(ctx, param, value):
 
 
 def _create_app():
-    from . import create_app
+    from .. import create_app
 
     return create_app()
 

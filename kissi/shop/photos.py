@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import Invalid
+from ..errors import Invalid
 from .ledger import N_
 
 MAX_BYTES = 5 * 1024 * 1024

@@ -1,5 +1,5 @@
 -- Members and login: local tables only (never synced, written directly, not through
--- kissi.changes). A session or a failed PIN belongs to the node the phone talks to;
+-- kissi.store.changes). A session or a failed PIN belongs to the node the phone talks to;
 -- copying them to the hub would leak live credentials and buys nothing.
 
 -- Server-side sessions. `id` is the SHA-256 of the random token kept in the cookie, so

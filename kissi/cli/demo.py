@@ -7,12 +7,13 @@ same figures every time (ids and "today" differ).
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import sqlite_utils
 
-from . import credit, members, products, sales, stock
-from .db import transaction
+from ..coop import members
+from ..shop import credit, ledger, products, sales, stock
+from ..store.db import transaction
 
 DAYS = 14
 SEED = 2026
@@ -35,12 +36,12 @@ TRADERS = [
 ]
 CUSTOMERS = [("Mariam", "0707070701"), ("Salimata", "0707070702"), ("Adjoua", None),
              ("Kadi", "0707070704")]
-PROVIDERS = list(sales.MOBILE_PROVIDERS)
+PROVIDERS = list(ledger.MOBILE_PROVIDERS)
 
 
 def _at(day, rng, hour_from=7, hour_to=19) -> str:
     moment = datetime.combine(day, time(rng.randint(hour_from, hour_to - 1), rng.randint(0, 59),
-                                        rng.randint(0, 59)), timezone.utc)
+                                        rng.randint(0, 59)), UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
@@ -69,7 +70,7 @@ def _fill_shop(db, shop_id, goods, rng, first_day) -> dict:
                       else rng.randint(1, 3) * 1000} for p in rng.sample(items, rng.randint(1, 3))]
             total = sum(sales.line_amount(p["price"], line["qty"])
                         for p, line in zip((next(i for i in items if i["id"] == line["product_id"])
-                                            for line in lines), lines))
+                                            for line in lines), lines, strict=False))
             kind, payment = rng.random(), {}
             if kind < 0.15:
                 payment = {"mobile": total, "mobile_provider": rng.choice(PROVIDERS),
@@ -95,7 +96,7 @@ def _fill_shop(db, shop_id, goods, rng, first_day) -> dict:
 def load_demo(db: sqlite_utils.Database, *, today=None) -> dict:
     """Load the demo cooperative; returns the logins (role, name, phone, PIN) and counts."""
     rng = random.Random(SEED)
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     first_day = today - timedelta(days=DAYS - 1)
     logins, counts = [], {}
     with transaction(db):
@@ -117,7 +118,7 @@ def load_demo(db: sqlite_utils.Database, *, today=None) -> dict:
 def _subscriptions(db, shop_ids) -> None:
     """The default plans; the first trader on the small stall plan and paid up this month,
     the others on it too and not yet paid (so the reminder and the trainer's list show)."""
-    from . import plans
+    from ..coop import plans
 
     plans.ensure_default_plans(db)
     for i, shop_id in enumerate(shop_ids):

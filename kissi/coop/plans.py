@@ -28,17 +28,17 @@ from datetime import date
 
 import sqlite_utils
 
-from . import changes, ledger, members
-from .db import transaction
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .ledger import check_name, check_text
-from .sales import check_mobile
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..shop import ledger
+from ..shop.ledger import check_mobile, check_month, check_name, check_text, month_of
+from ..store import changes
+from ..store.db import transaction
+from . import members
 
 SIZES = ("small", "medium", "large")
 METHODS = ("cash", "mobile")
 DUE_DAY = 10  # a month's fee is expected by the 10th; "late" counts the days after it
 MAX_PLAN_PRICE = 1_000_000
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
 
 # The demo's (and a new hub's) plans: code, name, price, size.
@@ -49,26 +49,6 @@ DEFAULT_PLANS = (
 )
 
 _PLAN_COLS = ("id", "code", "name", "price", "size", "active", "created_at")
-
-
-# -- months -------------------------------------------------------------------------------------
-
-def check_month(value, field: str = "month") -> str:
-    """``"2026-11"``: a month as YYYY-MM."""
-    if not isinstance(value, str) or not MONTH.match(value):
-        raise Invalid("bad_month", "Enter a month as YYYY-MM", field)
-    return value
-
-
-def month_of(day: str) -> str:
-    return day[:7]
-
-
-def shift_month(month: str, n: int) -> str:
-    """``shift_month("2026-01", -1) == "2025-12"``."""
-    y, m = int(month[:4]), int(month[5:]) + n
-    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    return f"{y:04d}-{m:02d}"
 
 
 # -- plans ------------------------------------------------------------------------------------
@@ -88,7 +68,7 @@ def _admin(actor) -> None:
 
 
 def _plan(row) -> dict:
-    return dict(zip(_PLAN_COLS, row))
+    return dict(zip(_PLAN_COLS, row, strict=False))
 
 
 def list_plans(db: sqlite_utils.Database, *, active_only: bool = False) -> list[dict]:
@@ -191,7 +171,7 @@ def subscription(db: sqlite_utils.Database, shop_id: str) -> dict | None:
     if row is None:
         return None
     return {"id": row[0], "shop_id": row[1], "status": row[2], "start_month": row[3],
-            "plan": dict(zip(("id", "code", "name", "price", "size"), row[4:]))}
+            "plan": dict(zip(("id", "code", "name", "price", "size"), row[4:], strict=False))}
 
 
 def subscribe(db: sqlite_utils.Database, actor: dict | None, shop_id: str, plan_key: str, *,
@@ -351,7 +331,7 @@ def cooperative_states(db: sqlite_utils.Database, actor: dict | None, month: str
     for r in rows:
         day = today or ledger.today(db, r[3])
         m = check_month(month) if month else month_of(day)
-        plan = dict(zip(("id", "code", "name", "price"), r[8:])) if r[8] else None
+        plan = dict(zip(("id", "code", "name", "price"), r[8:], strict=False)) if r[8] else None
         out.append({"user_id": r[0], "name": r[1], "phone": r[2], "shop_id": r[3], "shop": r[4],
                     "month": m, "plan": plan, "status": r[6], "start_month": r[7], "today": day})
     paid = dict(((sid, m), total) for sid, m, total in db.execute(

@@ -4,17 +4,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from . import logins, members
-from .errors import DomainError
+from ..coop import logins, members
+from ..errors import DomainError
+from .common import fail, open_db
 
 
 @click.group("user")
 def user_group():
     """Add members (traders, trainers, admins) and unlock them."""
-
-
-def _fail(err: DomainError):
-    raise click.ClickException(f"{err.code}: {err.message % err.params if err.params else err.message}")
 
 
 @user_group.command("add")
@@ -29,8 +26,6 @@ def _fail(err: DomainError):
 @with_appcontext
 def add_command(role, phone, pin, name, cooperative, language):
     """Add a member; a trader gets a new shop in her cooperative."""
-    from .cli import open_db
-
     db = open_db()
     try:
         coop_id = None
@@ -43,7 +38,7 @@ def add_command(role, phone, pin, name, cooperative, language):
         user = members.add_user(db, role=role, phone=phone, pin=pin, name=name,
                                 cooperative_id=coop_id, language=language)
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"{user['role']} {user['name']} ({user['phone']}) added: {user['id']}"
                + (f", shop {user['shop_id']}" if user["shop_id"] else ""))
 
@@ -53,10 +48,8 @@ def add_command(role, phone, pin, name, cooperative, language):
 @with_appcontext
 def unlock_command(phone):
     """Clear a member's wrong PINs so she can try again at once."""
-    from .cli import open_db
-
     try:
         user = logins.unlock(open_db(), None, phone)
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"{user['name']} ({user['phone']}) unlocked")

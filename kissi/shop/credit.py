@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from . import changes, ledger
-from .errors import Invalid, NotFound
+from ..errors import Invalid, NotFound
+from ..store import changes
+from . import ledger
 from .ledger import N_
 
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
@@ -67,13 +68,13 @@ def get_customer(db: sqlite_utils.Database, shop_id: str, customer_id) -> dict:
                      [customer_id, shop_id]).fetchone() if isinstance(customer_id, str) else None
     if row is None:
         raise NotFound("customer", "customer_id")
-    return {**dict(zip(_CUSTOMER, row)), "balance": customer_balance(db, shop_id, customer_id)}
+    return {**dict(zip(_CUSTOMER, row, strict=False)), "balance": customer_balance(db, shop_id, customer_id)}
 
 
 def list_customers(db: sqlite_utils.Database, shop_id: str) -> list[dict]:
     """The shop's customers by name, each with her balance."""
     balances = _balances(db, shop_id)
-    return [{**dict(zip(_CUSTOMER, r)), "balance": balances.get(r[0], 0)} for r in db.execute(
+    return [{**dict(zip(_CUSTOMER, r, strict=False)), "balance": balances.get(r[0], 0)} for r in db.execute(
         "select id, name, phone, photo, voice_label, created_at from customers"
         " where shop_id = ? and deleted = 0 order by name collate nocase, id", [shop_id])]
 
@@ -100,14 +101,12 @@ def record_repayment(db: sqlite_utils.Database, shop_id: str, customer_id: str, 
 
     Paying more than she owes is refused (the trader would owe her change).
     """
-    from .sales import check_mobile
-
     customer = get_customer(db, shop_id, customer_id)
     amount = ledger.check_amount(amount, "amount", allow_zero=False)
     if method not in ("cash", "mobile"):
         raise Invalid("unknown_method", N_("Choose cash or mobile money"), "method")
     if method == "mobile":
-        mobile_provider, mobile_ref = check_mobile(mobile_provider, mobile_ref)
+        mobile_provider, mobile_ref = ledger.check_mobile(mobile_provider, mobile_ref)
     else:
         mobile_provider = mobile_ref = None
     if amount > customer["balance"]:
@@ -124,7 +123,7 @@ def credit_history(db: sqlite_utils.Database, shop_id: str, customer_id: str) ->
     """The customer's credit entries, oldest first, each marked ``counts`` (False when voided)."""
     get_customer(db, shop_id, customer_id)
     cols = ("id", "kind", "amount", "sale_id", "method", "mobile_provider", "mobile_ref", "at", "day")
-    return [{**dict(zip(cols, r[:-1])), "counts": bool(r[-1])} for r in db.execute(
+    return [{**dict(zip(cols, r[:-1], strict=False)), "counts": bool(r[-1])} for r in db.execute(
         f"select e.{', e.'.join(cols)}, {_COUNTS} from credit_entries e"
         " where e.customer_id = ? and e.shop_id = ? order by e.at, e.id", [customer_id, shop_id])]
 

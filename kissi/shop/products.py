@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import changes, ledger
-from .db import transaction
-from .errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
+from ..store import changes
+from ..store.db import transaction
+from . import ledger
 from .ledger import N_
 
 
@@ -184,7 +185,7 @@ _SELECT = ("select p.id, p.name, p.unit, p.price, p.cost_price, p.icon, p.photo,
 
 
 def _shape(row) -> dict:
-    product = dict(zip((*_FIELDS, "stock"), row))
+    product = dict(zip((*_FIELDS, "stock"), row, strict=False))
     product["archived"] = bool(product["archived"])
     product["divisible"] = UNITS.get(product["unit"], UNITS["piece"]).divisible
     stock = product["stock"]

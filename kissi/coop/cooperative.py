@@ -21,15 +21,15 @@ from __future__ import annotations
 import functools
 import secrets
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
+from ..errors import Invalid, NotFound
+from ..store.db import transaction
 from . import logins, members
-from .db import transaction
-from .errors import Invalid, NotFound
 
 IDLE_DAYS = 7
 FLAGS = ("never_sold", "idle", "no_stock")
@@ -83,7 +83,7 @@ def _windows(zones: list[str], now: datetime) -> tuple[str, list]:
         try:
             zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            zone = timezone.utc
+            zone = UTC
         today = now.astimezone(zone).date()
         rows += [name, today.isoformat(), (today - timedelta(days=6)).isoformat(),
                  (today - timedelta(days=27)).isoformat()]
@@ -113,7 +113,7 @@ def progress(db: sqlite_utils.Database, actor: dict | None, *, cooperative_id: s
     """
     if sort not in SORTS:
         raise Invalid("bad_sort", "This order is not known", "sort")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     scope, params = _scope(actor, cooperative_id)
     if member_id is not None:
         scope += " and u.id = ?"
@@ -121,7 +121,7 @@ def progress(db: sqlite_utils.Database, actor: dict | None, *, cooperative_id: s
     zones = [r[0] for r in db.execute("select distinct timezone from shops where deleted = 0")]
     values, window = _windows(zones, now)
     sql = _MEMBERS_SQL.format(windows=values, scope=scope)
-    found = [_figures(dict(zip(_COLUMNS, row))) for row in db.execute(sql, window + params)]
+    found = [_figures(dict(zip(_COLUMNS, row, strict=False))) for row in db.execute(sql, window + params)]
     return sorted(found, key=_SORT_KEYS[sort])
 
 
@@ -217,7 +217,7 @@ def reset_pin(db: sqlite_utils.Database, actor: dict | None, member_id: str,
 
 
 def unlock(db: sqlite_utils.Database, actor: dict | None, member_id: str) -> dict:
-    """Clear a member's wrong PINs (see :func:`kissi.logins.unlock`), by her id."""
+    """Clear a member's wrong PINs (see :func:`kissi.coop.logins.unlock`), by her id."""
     member = get_member(db, actor, member_id)
     logins.unlock(db, actor, member["phone"])
     return member

@@ -6,8 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from . import demo, export
-from .errors import DomainError
+from ..errors import DomainError
+from ..shop import export
+from . import demo
+from .common import open_db
 
 
 @click.command("demo")
@@ -16,8 +18,6 @@ from .errors import DomainError
 @with_appcontext
 def demo_command(if_empty):
     """Load demo data: a cooperative, a trainer, two traders, two weeks of sales and debts."""
-    from .cli import open_db
-
     db = open_db()
     try:
         if demo.has_users(db):
@@ -40,7 +40,7 @@ def demo_command(if_empty):
 
 def _shop_of(db, key: str) -> str:
     """A shop id as given, or the shop of the trader with that phone number."""
-    from . import members
+    from ..coop import members
 
     if db.execute("select 1 from shops where id = ?", [key]).fetchone():
         return key
@@ -59,8 +59,6 @@ def _shop_of(db, key: str) -> str:
 @with_appcontext
 def export_command(shop_id, out_dir):
     """Write everything a shop owns as CSV files, one per table."""
-    from .cli import open_db
-
     db = open_db()
     try:
         files = export.export_shop(db, _shop_of(db, shop_id), out_dir)
@@ -81,7 +79,7 @@ def hold_database_open(app) -> None:
     the time of a sale, and much worse on an SD card. An idle connection held here means a
     request's connection is never the last; SQLite's automatic checkpoints still run.
     """
-    from . import db as store
+    from ..store import db as store
 
     app.extensions["kissi_wal_holder"] = store.connect(app.config["DATABASE"])
 

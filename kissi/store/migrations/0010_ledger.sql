@@ -11,7 +11,7 @@ create index credit_entries_sale on credit_entries(sale_id);
 -- sale_lines, sale_voids), never synced. Triggers keep it true whoever inserts the facts
 -- (this node's domain code or sync applying another node's changes), so the stock level
 -- stays "sum of movements minus non-voided sale lines" without scanning every sale.
--- `kissi.stock.rebuild_totals` recomputes it from scratch.
+-- `kissi.shop.stock.rebuild_totals` recomputes it from scratch.
 create table stock_totals (
   product_id text primary key,
   moved integer not null default 0,

@@ -1,6 +1,6 @@
 """The subscriber's month: totals, best products and days, growth, debts, payment split.
 
-Built on :mod:`kissi.day`'s period summary, which reads the per-day summary caches kept
+Built on :mod:`kissi.shop.day`'s period summary, which reads the per-day summary caches kept
 by triggers (``product_days`` and the per-day sale totals), so a month costs about one row
 per day and per product sold, whatever the number of sales: a shop with 200,000 sales
 answers in a few milliseconds (``benchmarks/bench_month.py``). Voided sales count nowhere.
@@ -20,9 +20,10 @@ from datetime import date
 
 import sqlite_utils
 
+from ..errors import Invalid
 from . import day as days, ledger
-from .errors import Invalid
-from .plans import check_month, shift_month
+from .ledger import check_month, shift_month
+
 
 def bounds(month: str) -> tuple[str, str]:
     """First and last day of ``YYYY-MM``."""

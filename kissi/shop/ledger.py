@@ -6,14 +6,13 @@ fault, before anything is written, so a refused operation leaves no row behind.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
-from . import changes
-from .errors import Invalid, NotFound
-
+from ..errors import Invalid, NotFound
+from ..store import changes
 
 
 def N_(message: str) -> str:
@@ -26,6 +25,9 @@ MAX_PRICE = 100_000_000  # F CFA: above this a price is a typing slip, not a pri
 MAX_NAME = 80
 MAX_NOTE = 200
 MAX_QTY = 1_000_000 * 1000  # a million units, in thousandths
+MOBILE_PROVIDERS = {"orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money",
+                    "wave": "Wave"}
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def check_int(value, field: str) -> int:
@@ -93,7 +95,7 @@ def shop(db: sqlite_utils.Database, shop_id: str) -> dict:
                      " where id = ? and deleted = 0", [shop_id]).fetchone()
     if row is None:
         raise NotFound("shop", "shop_id")
-    return dict(zip(("id", "cooperative_id", "name", "timezone", "language"), row))
+    return dict(zip(("id", "cooperative_id", "name", "timezone", "language"), row, strict=False))
 
 
 def _zone(db, shop_id: str):
@@ -103,7 +105,7 @@ def _zone(db, shop_id: str):
         try:
             cache[shop_id] = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            cache[shop_id] = timezone.utc
+            cache[shop_id] = UTC
     return cache[shop_id]
 
 
@@ -116,7 +118,7 @@ def stamp(db: sqlite_utils.Database, shop_id: str, at: str | None = None) -> tup
     at = at or changes.utc_now()
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return at, moment.astimezone(_zone(db, shop_id)).date().isoformat()
 
 
@@ -129,3 +131,28 @@ def format_amount(amount: int) -> str:
     """``1500`` -> ``"1 500"`` (digit groups split by a narrow no-break space, as in fr_CI)."""
     sign = "-" if amount < 0 else ""
     return sign + f"{abs(amount):,}".replace(",", "\u202f")
+
+
+def check_mobile(mobile_provider, mobile_ref, field_prefix: str = "mobile") -> tuple[str, str | None]:
+    if mobile_provider not in MOBILE_PROVIDERS:
+        raise Invalid("unknown_mobile_provider", N_("Choose the mobile money provider"),
+                      f"{field_prefix}_provider")
+    return mobile_provider, check_text(mobile_ref, f"{field_prefix}_ref", limit=40)
+
+
+def check_month(value, field: str = "month") -> str:
+    """``"2026-11"``: a month as YYYY-MM."""
+    if not isinstance(value, str) or not MONTH.match(value):
+        raise Invalid("bad_month", "Enter a month as YYYY-MM", field)
+    return value
+
+
+def month_of(day: str) -> str:
+    return day[:7]
+
+
+def shift_month(month: str, n: int) -> str:
+    """``shift_month("2026-01", -1) == "2025-12"``."""
+    y, m = int(month[:4]), int(month[5:]) + n
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return f"{y:04d}-{m:02d}"

@@ -7,7 +7,7 @@ Selling beyond the recorded stock is ALLOWED, because informal stock is often ne
 counted: refusing the sale would make the trader stop recording. The rule: a sale is
 flagged ``beyond_stock`` when, for some product, the quantity sold (all its lines in this
 sale together) is more than that product's recorded level just before the sale. The
-level then goes negative and :func:`kissi.stock.alerts` reports it until a restock or a
+level then goes negative and :func:`kissi.shop.stock.alerts` reports it until a restock or a
 count correction brings it back.
 
 A void is a fact whose id is the sale's id (so two devices voiding the same sale offline
@@ -18,32 +18,19 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import changes, ledger, products
-from .db import transaction
-from .errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
+from ..store import changes
+from ..store.db import transaction
+from . import ledger, products
+from .credit import get_customer
 from .ledger import N_
 
-MOBILE_PROVIDERS = {"orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov Money",
-                    "wave": "Wave"}
 MAX_LINES = 50
 
 
 def line_amount(unit_price: int, qty: int) -> int:
     """Amount of a line: unit_price * qty / 1000, rounded half up, in integers only."""
     return (unit_price * qty + 500) // 1000
-
-
-def check_mobile(mobile_provider, mobile_ref, field_prefix: str = "mobile") -> tuple[str, str | None]:
-    if mobile_provider not in MOBILE_PROVIDERS:
-        raise Invalid("unknown_mobile_provider", N_("Choose the mobile money provider"),
-                      f"{field_prefix}_provider")
-    return mobile_provider, ledger.check_text(mobile_ref, f"{field_prefix}_ref", limit=40)
-
-
-def _customer(db, shop_id, customer_id):
-    from . import credit
-
-    return credit.get_customer(db, shop_id, customer_id)
 
 
 def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, mobile=0,
@@ -78,7 +65,7 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
     mobile = ledger.check_amount(mobile, "mobile")
     credit = ledger.check_amount(credit, "credit")
     if mobile:
-        mobile_provider, mobile_ref = check_mobile(mobile_provider, mobile_ref)
+        mobile_provider, mobile_ref = ledger.check_mobile(mobile_provider, mobile_ref)
     elif mobile_provider is not None or mobile_ref:
         raise Invalid("mobile_without_amount", N_("Enter the mobile money amount"), "mobile")
     if mobile + credit > total:
@@ -87,7 +74,7 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
     if credit and customer_id is None:
         raise Invalid("customer_required", N_("Choose the customer who takes credit"), "customer_id")
     if customer_id is not None:
-        _customer(db, shop_id, customer_id)
+        get_customer(db, shop_id, customer_id)
     levels = {product["id"]: product["stock"] for product, *_ in clean}
     beyond = any(levels[pid] < qty for pid, qty in needed.items())
     at, day = ledger.stamp(db, shop_id, at)
@@ -111,7 +98,7 @@ def record_sale(db: sqlite_utils.Database, shop_id: str, lines, *, discount=0, m
             "lines": [{"id": line["id"], "product_id": product["id"], "name": product["name"],
                        "icon": product["icon"], "unit": product["unit"], "qty": line["qty"],
                        "unit_price": line["unit_price"], "amount": line["amount"]}
-                      for line, (product, *_) in zip(written, clean)]}
+                      for line, (product, *_) in zip(written, clean, strict=False)]}
 
 
 def void_sale(db: sqlite_utils.Database, shop_id: str, sale_id: str, reason, *, user_id=None,
@@ -135,7 +122,7 @@ _SALE_SQL = ("select " + ", ".join(f"s.{c}" for c in _SALE) +
 
 
 def _shape(row) -> dict:
-    sale = dict(zip(_SALE, row[:len(_SALE)]))
+    sale = dict(zip(_SALE, row[:len(_SALE)], strict=False))
     sale["beyond_stock"] = bool(sale["beyond_stock"])
     reason, voided_at = row[len(_SALE):]
     sale["voided"] = voided_at is not None
@@ -150,7 +137,7 @@ def get_sale(db: sqlite_utils.Database, shop_id: str, sale_id: str) -> dict:
         raise NotFound("sale", "sale_id")
     sale = _shape(row)
     sale["lines"] = [dict(zip(("id", "product_id", "name", "icon", "unit", "qty", "unit_price",
-                               "amount"), r)) for r in db.execute(
+                               "amount"), r, strict=False)) for r in db.execute(
         "select l.id, l.product_id, p.name, p.icon, p.unit, l.qty, l.unit_price, l.amount"
         " from sale_lines l join products p on p.id = l.product_id where l.sale_id = ?"
         " order by l.rowid", [sale_id])]
@@ -177,5 +164,5 @@ def list_sales(db: sqlite_utils.Database, shop_id: str, *, day: str | None = Non
                 f" l.amount from sale_lines l join products p on p.id = l.product_id"
                 f" where l.sale_id in ({marks}) order by l.rowid", list(by_id)):
             by_id[r[0]]["lines"].append(dict(zip(("id", "product_id", "name", "icon", "unit", "qty",
-                                                  "unit_price", "amount"), r[1:])))
+                                                  "unit_price", "amount"), r[1:], strict=False)))
     return list(by_id.values())

@@ -31,9 +31,10 @@ import time
 
 import sqlite_utils
 
-from . import changes, members
-from .db import in_transaction, transaction
-from .errors import DomainError, TooMany
+from ..errors import DomainError, TooMany
+from ..store import changes
+from ..store.db import in_transaction, transaction
+from . import members
 
 FREE_TRIES = 3
 CLIENT_FREE_TRIES = 10

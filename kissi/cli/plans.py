@@ -1,22 +1,16 @@
 """``kissi plan ...`` and ``kissi subscribe``: plans and subscriptions from the command line.
 
 The command line is the node's operator (``actor=None``): it may do what an admin does.
-Plans are made at the hub; an enrolled edge refuses (see :mod:`kissi.plans`).
+Plans are made at the hub; an enrolled edge refuses (see :mod:`kissi.coop.plans`).
 """
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
-from . import members, plans
-from .cli_users import _fail
-from .errors import DomainError
-
-
-def _db():
-    from .cli import open_db
-
-    return open_db()
+from ..coop import members, plans
+from ..errors import DomainError
+from .common import fail, open_db
 
 
 @click.group("plan")
@@ -28,7 +22,7 @@ def plan_group():
 @with_appcontext
 def list_command():
     """Every plan: code, monthly price (F CFA), size, active or not, name."""
-    for p in plans.list_plans(_db()):
+    for p in plans.list_plans(open_db()):
         click.echo(f"{p['code']:<12} {p['price']:>7} F  {p['size']:<6} "
                    f"{'active' if p['active'] else 'inactive':<8} {p['name']}")
 
@@ -43,9 +37,9 @@ def list_command():
 def add_command(code, name, price, size):
     """Add a plan (it flows down to every device at the next sync)."""
     try:
-        plan = plans.add_plan(_db(), None, code=code, name=name, price=price, size=size)
+        plan = plans.add_plan(open_db(), None, code=code, name=name, price=price, size=size)
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"plan {plan['code']} added: {plan['id']}")
 
 
@@ -55,9 +49,9 @@ def add_command(code, name, price, size):
 def deactivate_command(code):
     """Offer a plan no more (subscriptions to it stay)."""
     try:
-        plans.set_plan_active(_db(), None, code, False)
+        plans.set_plan_active(open_db(), None, code, False)
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"plan {code} deactivated")
 
 
@@ -66,9 +60,9 @@ def deactivate_command(code):
 def defaults_command():
     """Add the default plans (small stall 3,000, shop 10,000, large shop 30,000) if missing."""
     try:
-        made = plans.ensure_default_plans(_db())
+        made = plans.ensure_default_plans(open_db())
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"{len(made)} plan(s)")
 
 
@@ -89,11 +83,11 @@ def _shop_id(db, key: str) -> str:
 @with_appcontext
 def subscribe_command(shop, plan, start):
     """Put a shop on a plan (or change its plan)."""
-    db = _db()
+    db = open_db()
     try:
         sub = plans.subscribe(db, None, _shop_id(db, shop), plan, start_month=start)
     except DomainError as err:
-        _fail(err)
+        fail(err)
     click.echo(f"shop {sub['shop_id']} on plan {sub['plan']['code']} from {sub['start_month']}")
 
 

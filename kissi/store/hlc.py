@@ -20,7 +20,7 @@ class HLC(NamedTuple):
         return f"{self.wall:016x}.{self.counter:04x}"
 
     @classmethod
-    def decode(cls, text: str) -> "HLC":
+    def decode(cls, text: str) -> HLC:
         wall, _, counter = text.partition(".")
         return cls(int(wall, 16), int(counter, 16))
 

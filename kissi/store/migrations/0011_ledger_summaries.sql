@@ -1,7 +1,7 @@
 -- Day summaries without scanning sales: two LOCAL caches derived from the facts by
 -- triggers, like stock_totals (0010): whoever inserts sales, lines and voids (this node's
 -- domain code or sync applying another node's), the caches follow. Never synced;
--- `kissi.day.rebuild_summaries` recomputes both from scratch.
+-- `kissi.shop.day.rebuild_summaries` recomputes both from scratch.
 
 -- Non-voided sales per shop and local day: count and money split.
 create table sale_days (

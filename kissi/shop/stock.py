@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from . import changes, ledger, products
-from .db import transaction
-from .errors import Invalid
+from ..errors import Invalid
+from ..store import changes
+from ..store.db import transaction
+from . import ledger, products
 from .ledger import N_
 
 

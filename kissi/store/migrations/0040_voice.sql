@@ -18,7 +18,7 @@ create table voice_clips (
 -- Human recordings: prompts and number words recorded by a trainer for her cooperative's
 -- language (cooperative_id null = for every cooperative), and voice labels a trader
 -- recorded for her products and customers (shop_id set, key 'product:<id>' or
--- 'customer:<id>'). A synced record written through kissi.changes; the audio file follows
+-- 'customer:<id>'). A synced record written through kissi.store.changes; the audio file follows
 -- by its sha. A recording is pending until its maker accepts it.
 create table voice_recordings (
   id text primary key,

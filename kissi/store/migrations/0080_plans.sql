@@ -1,5 +1,5 @@
--- Plans and subscriptions. All four tables are synced (kissi.changes.SYNCED) and written
--- only through kissi.changes.
+-- Plans and subscriptions. All four tables are synced (kissi.store.changes.SYNCED) and written
+-- only through kissi.store.changes.
 -- plans: records managed at the hub; no shop_id nor cooperative_id, so they are global
 --   and flow down to every device (and no device can push one).
 -- subscriptions: one record per shop (its plan, active or stopped), shop scope.
