@@ -128,6 +128,7 @@ def _one(db, files, lang, item, report, use_gtts, use_espeak, speak, retries, ba
         report.failed.append((item.key, str(exc)))
         say(f"{lang}: {item.key} failed ({exc}); it will be retried on the next run.")
         return
+    audio_file = clips.store_machine_audio(files, pcm)  # before the write lock, never under it
     with store.transaction(db):
-        clips.save_machine_clip(db, files, lang, item.key, source, pcm)
+        clips.record_machine_clip(db, lang, item.key, source, audio_file)
     report.made[source] += 1

@@ -82,16 +82,30 @@ def encode_clip(pcm: np.ndarray) -> tuple[bytes, int]:
     return audio.encode_opus(ready), int(round(audio.seconds(ready) * 1000))
 
 
-def save_machine_clip(db: sqlite_utils.Database, files: ClipFiles, lang: str, key: str,
-                      source: str, pcm: np.ndarray) -> dict:
-    """Store a gTTS or eSpeak clip (local table: any node can remake these, so no sync)."""
+def store_machine_audio(files: ClipFiles, pcm: np.ndarray) -> dict:
+    """Encode a machine clip and store its file: ``{"sha", "bytes", "ms"}``.
+
+    The CPU-heavy half of saving a clip, kept apart so that a caller does it BEFORE taking
+    the write lock: the background build runs at a low priority, and encoding inside its
+    transaction made every sale of a busy node wait for it (a tenth of the usual rate).
+    """
     data, ms = encode_clip(pcm)
-    sha = files.put(data)
-    row = {"lang": lang, "key": key, "source": source, "sha": sha, "bytes": len(data), "ms": ms,
-           "created_at": changes.utc_now()}
+    return {"sha": files.put(data), "bytes": len(data), "ms": ms}
+
+
+def record_machine_clip(db: sqlite_utils.Database, lang: str, key: str, source: str, audio_file: dict) -> dict:
+    """The row of a gTTS or eSpeak clip whose file is stored (local table: any node can remake
+    these, so no sync). Quick: the only part to do inside a transaction."""
+    row = {"lang": lang, "key": key, "source": source, **audio_file, "created_at": changes.utc_now()}
     db.execute("insert or replace into voice_clips (lang, key, source, sha, bytes, ms, created_at)"
                " values (:lang, :key, :source, :sha, :bytes, :ms, :created_at)", row)
     return row
+
+
+def save_machine_clip(db: sqlite_utils.Database, files: ClipFiles, lang: str, key: str,
+                      source: str, pcm: np.ndarray) -> dict:
+    """Encode, store and record a machine clip in one call (when no write lock is held)."""
+    return record_machine_clip(db, lang, key, source, store_machine_audio(files, pcm))
 
 
 def has_machine_clip(db: sqlite_utils.Database, lang: str, key: str, source: str) -> bool:
