@@ -71,6 +71,7 @@ class Checker:
                               and e.get("op") == "insert" and isinstance(e.get("data"), dict)), None)
         self.new_shops: dict[str, str | None] = {}
         self.shop_of: dict[tuple, str | None] = {}
+        self.made: dict[tuple, tuple] = {}  # scope of the rows this batch inserts
         self.roles: dict[str, str] = {}
         self.tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
 
@@ -135,6 +136,7 @@ class Checker:
             shop_id, coop_id = changes.scope_of(self.db, table, data) if table != "shops" else (
                 e["row_id"], data.get("cooperative_id"))
             self.shop_of[(table, e["row_id"])] = shop_id
+            self.made[(table, e["row_id"])] = (shop_id, coop_id)
         else:
             if e["op"] == "delete" and data != {"deleted": 1}:
                 bad("a delete carries only the tombstone")
@@ -144,8 +146,8 @@ class Checker:
             if found is not None:
                 current = dict(zip(changes._columns(self.db, table), found, strict=False))
                 shop_id, coop_id = changes.scope_of(self.db, table, current)
-            elif (table, e["row_id"]) in self.shop_of:
-                shop_id, coop_id = self.shop_of[(table, e["row_id"])], None
+            elif (table, e["row_id"]) in self.made:
+                shop_id, coop_id = self.made[(table, e["row_id"])]
             else:
                 bad("no such row to change")
         if not self.in_scope(table, shop_id, coop_id):
