@@ -1,8 +1,9 @@
 """Members: cooperatives, shops and users, their phone numbers and PINs.
 
 A member logs in with her phone number and a PIN of 4 to 6 digits (she reads digits, not
-passwords). PINs are stored as scrypt hashes, so a copied database does not give them
-away, and they sync with the user record so she can log in on the hub or another node.
+passwords); a trainer or an admin with 8 to 12 digits. PINs are stored as scrypt hashes,
+and a trader's travels with her user record to the devices of her shop and cooperative so
+she can log in on them offline; staff secrets never leave the hub (docs/security.md).
 Login throttling and sessions are in :mod:`kissi.coop.logins`.
 """
 from __future__ import annotations
