@@ -288,3 +288,22 @@ def test_an_enroll_to_a_silent_address_does_not_hold_up_a_sale(tmp_path):
     enrolling.join(30)
     assert answers and 'role="alert"' in answers[0].text and client.state(edge.db)["token"] is None
     edge.close()
+
+
+def test_a_trainers_box_credential_opens_that_box_only_and_never_travels(real):
+    from kissi.coop import logins
+
+    box, h = real["box"], real["hub"]
+    box.sync()
+    assert box.db.execute("select pin_hash from users where id = ?", [real["fatou"]["id"]]).fetchone() == (NO_PIN,)
+    with pytest.raises(logins.WrongPin):  # her hub secret is not on the box
+        logins.verify_login(box.db, "0703030303", STAFF_PIN, "test")
+    set_here = box.app.test_cli_runner().invoke(args=["user", "pin", "--phone", "0703030303", "--pin", "97531864"])
+    assert set_here.exit_code == 0, set_here.output
+    assert logins.verify_login(box.db, "0703030303", "97531864", "test")["role"] == "trainer"
+    hub_hash = h.db.execute("select pin_hash from users where id = ?", [real["fatou"]["id"]]).fetchone()
+    box.sync()
+    assert client.pending_count(box.db) == 0
+    assert h.db.execute("select pin_hash from users where id = ?", [real["fatou"]["id"]]).fetchone() == hub_hash
+    with pytest.raises(logins.WrongPin):
+        logins.verify_login(h.db, "0703030303", "97531864", "test")
