@@ -10,6 +10,7 @@ from kissi.store import changes
 _n = itertools.count(1)
 _phones = itertools.count(70_000_001)
 PIN = "2468"
+STAFF_PIN = "24682468"  # trainers and admins have 8 to 12 digits
 
 
 def make_cooperative(db, name: str = "Coop Adjamé") -> dict:
@@ -41,8 +42,9 @@ def next_phone() -> str:
     return f"07{next(_phones):08d}"
 
 
-def make_user(db, role="trader", *, cooperative_id=None, pin=PIN, name="Awa", **extra):
+def make_user(db, role="trader", *, cooperative_id=None, pin=None, name="Awa", **extra):
     """A member with a fresh phone number; ``user['pin']`` is her PIN (for logging in)."""
+    pin = pin or (PIN if role == "trader" else STAFF_PIN)
     user = members.add_user(db, role=role, phone=next_phone(), pin=pin, name=name,
                             cooperative_id=cooperative_id, **extra)
     return {**user, "pin": pin}

@@ -6,7 +6,7 @@ import time
 
 from kissi import create_app
 from kissi.store import changes, db as store
-from kissi.sync import client, hub
+from kissi.sync import client, hub, identity
 
 
 class Node:
@@ -50,9 +50,14 @@ class Node:
 
     # -- sync shortcuts --------------------------------------------------------------------
 
+    @property
+    def fingerprint(self) -> str:
+        """A hub's key fingerprint, as its enrollment page shows it."""
+        return identity.fingerprint(identity.public_raw(identity.load_or_create(self.app.instance_path)))
+
     def enroll(self, hub_node: Node, kind: str, scope_id: str, url: str | None = None) -> dict:
         code = hub.create_enrollment(hub_node.db, kind, scope_id)["code"]
-        return client.enroll(self.db, url or hub_node.url, code, "test device")
+        return client.enroll(self.db, url or hub_node.url, code, "test device", hub_node.fingerprint)
 
     def sync(self, url: str | None = None, **kwargs) -> dict:
         if url:

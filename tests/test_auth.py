@@ -129,7 +129,7 @@ def test_user_add_and_unlock_commands(app, db):
     assert result.exit_code == 0, result.output
     assert "cooperative 'Coop A' created" in result.output
     again = runner.invoke(args=["user", "add", "--role", "trainer", "--phone", "0505050505",
-                                "--pin", "1234", "--name", "Fatou", "--cooperative", "Coop A"])
+                                "--pin", "12341234", "--name", "Fatou", "--cooperative", "Coop A"])
     assert again.exit_code == 0 and "created" not in again.output
     assert db.execute("select count(*) from cooperatives").fetchone()[0] == 1
     bad = runner.invoke(args=["user", "add", "--role", "trader", "--phone", "12",

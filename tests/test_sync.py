@@ -63,9 +63,10 @@ def test_enrollment_code_works_once(net):
     first = Node(net["tmp"] / "first")
     second = Node(net["tmp"] / "second")
     net["nodes"] += [first, second]
-    assert client.enroll(first.db, net["hub"].url, code.lower().replace("-", " "))["scope_kind"] == "shop"
+    assert client.enroll(first.db, net["hub"].url, code.lower().replace("-", " "), None,
+                         net["hub"].fingerprint)["scope_kind"] == "shop"
     with pytest.raises(client.SyncError) as err:
-        client.enroll(second.db, net["hub"].url, code)
+        client.enroll(second.db, net["hub"].url, code, None, net["hub"].fingerprint)
     assert err.value.code == "enrollment_invalid" and err.value.status == 422
 
 

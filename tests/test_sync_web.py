@@ -48,7 +48,7 @@ def test_trainer_creates_an_enrollment_with_qr_code_and_revokes_the_device(serve
     assert "<svg" in shown and 'data-prompt="sync.code"' in shown
     code = shown.split('data-prompt="sync.code">')[1].split("<")[0]
     edge = Node(tmp_path / "edge")
-    client.enroll(edge.db, h.url, code, "Awa's phone")
+    client.enroll(edge.db, h.url, code, "Awa's phone", h.fingerprint)
     listed = web.get("/sync/devices").get_data(as_text=True)
     assert "Awa&#39;s phone" in listed and "Awa" in listed
     device_id = hub.list_devices(h.db)[0]["id"]
@@ -77,33 +77,52 @@ def test_a_trader_cannot_open_the_device_pages(served):
     assert served[0].app.test_client().get("/sync/devices").status_code == 403
 
 
-def test_edge_enroll_page_redeems_a_code(served, tmp_path):
+def test_edge_admin_enrolls_on_the_page_and_must_reset_before_another_hub(served, tmp_path):
     h, _, s, _ = served
     edge = Node(tmp_path / "edge")
-    _as_user(edge.app, "trainer")
+    _as_user(edge.app, "admin")
+    web = edge.app.test_client()
     code = hub.create_enrollment(h.db, "shop", s["id"])["code"]
-    page = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
+    page = web.post("/sync/enroll", data={"hub_url": h.url, "code": code, "key": h.fingerprint.lower()},
+                    headers=SAME_SITE)
     assert 'data-prompt="sync.enrolled"' in page.get_data(as_text=True)
-    assert client.state(edge.db)["scope_id"] == s["id"]
-    again = edge.app.test_client().post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
-    assert 'role="alert"' in again.get_data(as_text=True)
+    pinned = client.state(edge.db)
+    assert pinned["scope_id"] == s["id"] and pinned["hub_key"]
+    other = hub.create_enrollment(h.db, "shop", s["id"])["code"]
+    again = web.post("/sync/enroll", data={"hub_url": "http://127.0.0.1:9", "code": other, "key": h.fingerprint},
+                     headers=SAME_SITE)
+    assert 'role="alert"' in again.get_data(as_text=True) and client.state(edge.db) == pinned
+    assert 'role="status"' in web.post("/sync/enroll", data={"reset": "1"}, headers=SAME_SITE).get_data(as_text=True)
+    assert client.state(edge.db)["token"] is None
+    qr = f"kissi-enroll:{other}@{h.url}#{h.fingerprint}"  # the QR text alone carries address and key
+    page = web.post("/sync/enroll", data={"code": qr}, headers=SAME_SITE)
+    assert 'data-prompt="sync.enrolled"' in page.get_data(as_text=True) and client.state(edge.db)["token"]
     edge.close()
 
 
-def test_a_fresh_edge_opens_its_enroll_page_without_login_then_locks_it(served, tmp_path):
-    from kissi.coop import members
-
-    h, c, s, _ = served
-    members.add_user(h.db, role="trader", phone="0701020304", pin="1234", name="Awa",
-                     cooperative_id=c["id"], shop_id=s["id"])
+@pytest.mark.parametrize("role", [None, "trainer", "trader"])
+def test_only_the_nodes_admin_may_enroll_it_on_the_page(served, tmp_path, role):
+    h, _, s, _ = served
     edge = Node(tmp_path / "edge")
+    if role:
+        _as_user(edge.app, role)
     web = edge.app.test_client()
-    assert web.get("/sync/enroll").status_code == 200
     code = hub.create_enrollment(h.db, "shop", s["id"])["code"]
-    page = web.post("/sync/enroll", data={"hub_url": h.url, "code": code}, headers=SAME_SITE)
-    assert 'data-prompt="sync.enrolled"' in page.get_data(as_text=True)
-    assert edge.count("users") >= 1 and edge.count("products") == 1  # the first sync ran
-    assert web.get("/sync/enroll").status_code == 302  # now: log in first
+    assert web.get("/sync/enroll").status_code in (302, 401, 403)
+    refused = web.post("/sync/enroll", data={"hub_url": h.url, "code": code, "key": h.fingerprint},
+                       headers=SAME_SITE)
+    assert refused.status_code in (302, 401, 403)
+    assert client.state(edge.db)["token"] is None and hub.list_devices(h.db) == []
+    edge.close()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://hub.example", "javascript:alert(1)",
+                                 "http://user:pw@hub.example", "http://", "http://hub.example:99999"])
+def test_only_http_and_https_hub_addresses_are_accepted(tmp_path, url):
+    edge = Node(tmp_path / "edge")
+    with pytest.raises(client.SyncError) as refused:
+        client.enroll(edge.db, url, "ABCDE-FGHJK", None, "A" * 26)
+    assert refused.value.code == "bad_hub_url" and not refused.value.retry
     edge.close()
 
 
@@ -184,7 +203,10 @@ def test_cli_enrolls_syncs_and_manages_devices(served, tmp_path):
     code = made.output.split("code ")[1].split()[0]
     edge = Node(tmp_path / "edge")
     edge_cli = edge.app.test_cli_runner()
-    done = edge_cli.invoke(args=["enroll", code, "--hub", h.url])
+    assert h.fingerprint in made.output
+    unpinned = edge_cli.invoke(args=["enroll", code, "--hub", h.url])
+    assert unpinned.exit_code != 0 and "fingerprint" in unpinned.output
+    done = edge_cli.invoke(args=["enroll", code, "--hub", h.url, "--key", h.fingerprint])
     assert done.exit_code == 0 and "enrolled as node" in done.output
     sell(edge.db, s["id"], p)
     ran = edge_cli.invoke(args=["sync"])

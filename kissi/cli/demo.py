@@ -19,7 +19,7 @@ DAYS = 14
 SEED = 2026
 
 COOPERATIVE = ("Coopérative des commerçantes d'Adjamé", "Abidjan")
-TRAINER = {"name": "Fatou Diallo", "phone": "0703030303", "pin": "3030"}
+TRAINER = {"name": "Fatou Diallo", "phone": "0703030303", "pin": "30303030"}
 TRADERS = [
     {"name": "Awa Koné", "phone": "0701010101", "pin": "1010", "goods": [
         ("Savon", "soap", "piece", 250, 150, 10), ("Huile", "oil", "litre", 1200, 900, 4),

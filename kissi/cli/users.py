@@ -18,7 +18,7 @@ def user_group():
 @click.option("--role", type=click.Choice(members.ROLES), required=True,
               help="trader (keeps a shop), trainer (looks after a cooperative) or admin.")
 @click.option("--phone", required=True, help="Phone number, local or with +225/+221/+223.")
-@click.option("--pin", required=True, help="Secret code of 4 to 6 digits.")
+@click.option("--pin", required=True, help="Secret code: 4 to 6 digits for a trader, 8 to 12 for a trainer or admin.")
 @click.option("--name", required=True, help="The member's name (at most 80 characters).")
 @click.option("--cooperative", default=None,
               help="Cooperative id or exact name (created when a name is new).")
@@ -53,3 +53,23 @@ def unlock_command(phone):
     except DomainError as err:
         fail(err)
     click.echo(f"{user['name']} ({user['phone']}) unlocked")
+
+
+@user_group.command("pin")
+@click.option("--phone", required=True, help="The member's phone number.")
+@click.option("--pin", required=True, help="The new secret code (8 to 12 digits for staff).")
+@with_appcontext
+def pin_command(phone, pin):
+    """Set a member's secret code on this node; on a market box, a trainer's box credential.
+
+    A staff member's secret never travels: one set here stays on this node (docs/security.md).
+    """
+    db = open_db()
+    try:
+        user = members.find_by_phone(db, members.normalize_phone(phone))
+        if user is None:
+            raise members.NotFound("user", "phone")
+        members.set_pin(db, None, user["id"], pin)
+    except DomainError as err:
+        fail(err)
+    click.echo(f"{user['name']} ({user['phone']}): secret code set on this node")

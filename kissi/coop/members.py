@@ -1,8 +1,9 @@
 """Members: cooperatives, shops and users, their phone numbers and PINs.
 
 A member logs in with her phone number and a PIN of 4 to 6 digits (she reads digits, not
-passwords). PINs are stored as scrypt hashes, so a copied database does not give them
-away, and they sync with the user record so she can log in on the hub or another node.
+passwords); a trainer or an admin with 8 to 12 digits. PINs are stored as scrypt hashes,
+and a trader's travels with her user record to the devices of her shop and cooperative so
+she can log in on them offline; staff secrets never leave the hub (docs/security.md).
 Login throttling and sessions are in :mod:`kissi.coop.logins`.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ ROLES = ("trader", "trainer", "admin")
 COUNTRY_CODES = ("225", "221", "223")
 NAME_MAX = 80
 PIN_HASH_METHOD = "scrypt"  # werkzeug's scrypt: n=2**15, r=8, p=1 (~50 ms, 32 MB)
+STAFF_PIN_MIN, STAFF_PIN_MAX = 8, 12
 USER_FIELDS = "id, role, phone, name, language, cooperative_id, shop_id, created_at"
 
 
@@ -56,15 +58,24 @@ def phone_candidates(phone: str) -> list[str]:
     return [phone, *("+" + c + phone for c in COUNTRY_CODES)]
 
 
-def check_pin(pin: str | None) -> str:
+def check_pin(pin: str | None, role: str = "trader") -> str:
+    """A trader's PIN has 4 to 6 digits; a trainer's or admin's secret 8 to 12 digits.
+
+    Why longer for staff: their accounts reach every member of a cooperative (or all of
+    them), and a 4-digit hash falls to an offline search in minutes once a file is copied;
+    8 digits cost such a search months. They stay digits so the login keypad serves all.
+    """
     pin = str(pin or "").strip()
-    if not (pin.isdigit() and pin.isascii() and 4 <= len(pin) <= 6):
+    low, high = (4, 6) if role == "trader" else (STAFF_PIN_MIN, STAFF_PIN_MAX)
+    if not (pin.isdigit() and pin.isascii() and low <= len(pin) <= high):
+        if role != "trader":
+            raise Invalid("bad_staff_pin", "A trainer's or admin's secret code has 8 to 12 digits", "pin")
         raise Invalid("bad_pin", "The PIN has 4 to 6 digits", "pin")
     return pin
 
 
-def hash_pin(pin: str) -> str:
-    return generate_password_hash(check_pin(pin), method=PIN_HASH_METHOD)
+def hash_pin(pin: str, role: str = "trader") -> str:
+    return generate_password_hash(check_pin(pin, role), method=PIN_HASH_METHOD)
 
 
 def pin_matches(pin_hash: str, pin: str) -> bool:
@@ -144,7 +155,7 @@ def add_user(db: sqlite_utils.Database, *, role: str, phone: str, pin: str, name
     if role not in ROLES:
         raise Invalid("bad_role", "This role is not known", "role")
     phone = normalize_phone(phone)
-    pin_hash = hash_pin(pin)
+    pin_hash = hash_pin(pin, role)
     name = check_name(name)
     language = check_language(language)
     with transaction(db):
@@ -216,7 +227,7 @@ def set_pin(db: sqlite_utils.Database, actor: dict | None, user_id: str, pin: st
     target = get_user(db, user_id)
     if actor is not None and actor["id"] != user_id and not can_manage(actor, target):
         raise NotFound("user", "user_id")
-    changes.update_record(db, "users", user_id, {"pin_hash": hash_pin(pin)})
+    changes.update_record(db, "users", user_id, {"pin_hash": hash_pin(pin, target["role"])})
 
 
 def require_manager(actor: dict | None, target: dict) -> None:

@@ -7,19 +7,33 @@ from flask.cli import with_appcontext
 
 from ..cli.common import open_db
 from ..errors import DomainError
-from . import client, hub
+from . import client, hub, identity
 
 
 @click.command("enroll")
-@click.argument("code")
-@click.option("--hub", "hub_url", required=True, help="The hub's address, e.g. https://hub.example.org")
+@click.argument("code", required=False)
+@click.option("--hub", "hub_url", help="The hub's address, e.g. https://hub.example.org (in the QR text already).")
+@click.option("--key", "fingerprint", help="The hub's key fingerprint shown with the code (in the QR text already).")
 @click.option("--name", help="A name for this device in the hub's list.")
+@click.option("--reset", is_flag=True, help="Forget the hub this node is enrolled with (then enroll again).")
 @with_appcontext
-def enroll_command(code, hub_url, name):
-    """Enroll this node with a hub using a one-time CODE (from the trainer's page)."""
+def enroll_command(code, hub_url, fingerprint, name, reset):
+    """Enroll this node with a hub: a one-time CODE (or the QR text) and the hub's key fingerprint.
+
+    Only the node's admin does this (here, on its console): an enrolled node is refused
+    until it is reset with --reset; what it made before a reset is never sent to the next hub.
+    """
     db = open_db()
+    if reset:
+        kept = client.reset(db)
+        click.echo(f"enrollment forgotten; {kept} change(s) not sent stay only on this node")
+    if not code:
+        if not reset:
+            raise click.UsageError("give the enrollment CODE (or --reset)")
+        return
+    code, qr_url, qr_key = client.parse_code(code)
     try:
-        answer = client.enroll(db, hub_url, code, name)
+        answer = client.enroll(db, qr_url or hub_url or "", code, name, qr_key or fingerprint)
     except client.SyncError as err:
         raise click.ClickException(f"enrollment refused: {err}") from None
     click.echo(f"enrolled as node {answer['node_id']} for {answer['scope_kind']} {answer['scope_id']}")
@@ -85,10 +99,12 @@ def hub_enroll_command(shop, cooperative):
         raise click.ClickException(err.message) from None
     import qrcode
 
+    key = identity.fingerprint(identity.public_raw(identity.load_or_create(current_app.instance_path)))
     qr = qrcode.QRCode(border=1)
-    qr.add_data(f"kissi-enroll:{e['code']}@{current_app.config.get('HUB_URL') or ''}")
+    qr.add_data(f"kissi-enroll:{e['code']}@{current_app.config.get('HUB_URL') or ''}#{key}")
     qr.print_ascii()
     click.echo(f"code {e['code']} for {e['scope_kind']} {e['scope_name']}, valid once until {e['expires_at']}")
+    click.echo(f"hub key {key}: on the device, kissi enroll {e['code']} --hub URL --key {key}")
 
 
 @hub_group.command("scopes")

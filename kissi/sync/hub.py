@@ -22,19 +22,17 @@ import sqlite_utils
 
 from ..errors import DomainError, Forbidden, Invalid, NotFound
 from ..store import changes, hlc
-from ..store.changes import SYNCED, utc_now
+from ..store.changes import utc_now
 from ..store.db import transaction
 from ..store.ids import is_uuid, uuid7
 from . import alerts
-from .apply import BadEntry, apply_batch, parse_data, receive_clock
+from .apply import apply_batch, parse_data, receive_clock
+from .scope import NO_PIN, Checker, scope_cooperative
 
 MAX_DRIFT_MS = 60_000
 ENROLL_DAYS = 7
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 PULL_LIMIT = 1000
-# Written by trainers and admins (kissi/coop/plans.py): a trader's own device never sends them.
-_COLLECTED = ("subscriptions", "subscription_payments", "subscription_reversals")
-_HLC = re.compile(r"^[0-9a-f]{16}\.[0-9a-f]{4}$")
 
 
 class Unauthorized(DomainError):
@@ -67,7 +65,7 @@ def create_enrollment(db: sqlite_utils.Database, kind: str, scope_id: str,
     if kind not in ("shop", "cooperative"):
         raise Invalid("bad_scope", "A device is enrolled for a shop or a cooperative", "scope_kind")
     if scope_name(db, kind, scope_id) is None or (
-            cooperative_id and _scope_cooperative(db, kind, scope_id) != cooperative_id):
+            cooperative_id and scope_cooperative(db, kind, scope_id) != cooperative_id):
         raise NotFound("shop" if kind == "shop" else "cooperative", "scope_id")
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     expires = datetime.now(UTC) + timedelta(days=ENROLL_DAYS)
@@ -78,10 +76,6 @@ def create_enrollment(db: sqlite_utils.Database, kind: str, scope_id: str,
             [_hash(code), kind, scope_id, created_by, utc_now(), expires.strftime("%Y-%m-%dT%H:%M:%SZ")])
     return {"code": f"{code[:5]}-{code[5:]}", "scope_kind": kind, "scope_id": scope_id,
             "scope_name": scope_name(db, kind, scope_id), "expires_at": expires.strftime("%Y-%m-%d")}
-
-
-def _scope_cooperative(db, kind, scope_id) -> str | None:
-    return scope_id if kind == "cooperative" else changes.shop_cooperative(db, scope_id)
 
 
 def redeem(db: sqlite_utils.Database, code: str, node_id: str | None, name: str | None = None) -> dict:
@@ -124,7 +118,7 @@ def list_devices(db: sqlite_utils.Database, cooperative_id: str | None = None) -
     rows = [dict(r) for r in db.query("select * from sync_devices order by last_contact_at desc, enrolled_at")]
     out = []
     for d in rows:
-        if cooperative_id and _scope_cooperative(db, d["scope_kind"], d["scope_id"]) != cooperative_id:
+        if cooperative_id and scope_cooperative(db, d["scope_kind"], d["scope_id"]) != cooperative_id:
             continue
         d.pop("token_hash")
         d["scope_name"] = scope_name(db, d["scope_kind"], d["scope_id"])
@@ -143,109 +137,6 @@ def revoke(db: sqlite_utils.Database, device_id: str, cooperative_id: str | None
 
 
 # -- push --------------------------------------------------------------------------------
-
-def _schema(db, table) -> dict:
-    cache = db.__dict__.setdefault("_kissi_schema", {})
-    if table not in cache:
-        cols = {r[1]: r for r in db.execute(f"pragma table_info([{table}])")}
-        fks = {r[3]: r[2] for r in db.execute(f"pragma foreign_key_list([{table}])")}
-        cache[table] = {
-            "types": {c: (r[2] or "").lower() for c, r in cols.items()},
-            "required": {c for c, r in cols.items() if r[3] and r[4] is None and not r[5]},
-            "refs": {c: t for c, t in fks.items() if t in SYNCED and t not in ("shops", "cooperatives")},
-        }
-    return cache[table]
-
-
-class _Checker:
-    """Checks one batch of a device's entries against its scope, before any write."""
-
-    def __init__(self, db, device):
-        self.db, self.device = db, device
-        self.kind, self.scope = device["scope_kind"], device["scope_id"]
-        self.coop = _scope_cooperative(db, self.kind, self.scope)
-        self.new_shops: dict[str, str | None] = {}
-        self.shop_of: dict[tuple, str | None] = {}
-        self.tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
-
-    def in_scope(self, shop_id, coop_id) -> bool:
-        if self.kind == "shop":
-            return shop_id == self.scope
-        if shop_id:
-            actual = self.new_shops.get(shop_id) or changes.shop_cooperative(self.db, shop_id)
-            return actual == self.coop and coop_id in (None, self.coop)
-        return coop_id == self.coop
-
-    def row_shop(self, table, row_id):
-        key = (table, row_id)
-        if key not in self.shop_of:
-            cols = changes._columns(self.db, table)
-            if "shop_id" not in cols:
-                return None
-            found = self.db.execute(f"select shop_id from [{table}] where id = ?", [row_id]).fetchone()
-            self.shop_of[key] = found[0] if found else None
-        return self.shop_of[key]
-
-    def check(self, index: int, e: dict) -> None:
-        def bad(reason):
-            raise BadEntry(index, e, reason)
-
-        table, data = e.get("tbl"), e.get("data")
-        spec = SYNCED.get(table)
-        if spec is None or table not in self.tables:
-            bad("unknown table")
-        if e.get("node_id") != self.device["id"]:
-            bad("made by another node")
-        if not (is_uuid(e.get("row_id")) and is_uuid(e.get("id")) and _HLC.match(e.get("hlc") or "")):
-            bad("malformed id or clock")
-        if e["op"] not in (("insert",) if spec.kind == "fact" else ("insert", "update", "delete")):
-            bad(f"operation {e['op']!r} not allowed on {table}")
-        schema = _schema(self.db, table)
-        if not isinstance(data, dict) or not data:
-            bad("no fields")
-        unknown = data.keys() - schema["types"].keys()
-        if unknown:
-            bad(f"unknown field {sorted(unknown)[0]}")
-        types = schema["types"]
-        for field, value in data.items():  # type(), not isinstance(): a bool is no integer
-            if value is not None and type(value) is not (int if types[field] == "integer" else str):
-                bad(f"field {field} has the wrong type")
-        if e["op"] == "insert":
-            if data.get("id") != e["row_id"]:
-                bad("row id and data disagree")
-            missing = [f for f in schema["required"] if data.get(f) is None and f != "id"]
-            if missing:
-                bad(f"missing field {sorted(missing)[0]}")
-            if table == "shops":
-                self.new_shops[e["row_id"]] = data.get("cooperative_id")
-            shop_id, coop_id = changes.scope_of(self.db, table, data) if table != "shops" else (
-                e["row_id"], data.get("cooperative_id"))
-            self.shop_of[(table, e["row_id"])] = shop_id
-        else:
-            if e["op"] == "delete" and data != {"deleted": 1}:
-                bad("a delete carries only the tombstone")
-            if "id" in data or {"shop_id", "cooperative_id"} & set(data):
-                bad("an edit cannot move a row to another scope")
-            current = self.db.execute(f"select * from [{table}] where id = ?", [e["row_id"]]).fetchone()
-            if current is not None:
-                shop_id, coop_id = changes.scope_of(
-                    self.db, table, dict(zip(changes._columns(self.db, table), current, strict=False)))
-            elif (table, e["row_id"]) in self.shop_of:
-                shop_id, coop_id = self.shop_of[(table, e["row_id"])], None
-            else:
-                bad("no such row to change")
-        if not self.in_scope(shop_id, coop_id):
-            bad("row outside this device's scope")
-        for field, ref_table in schema["refs"].items():
-            value = data.get(field)
-            if value is not None and self.row_shop(ref_table, value) not in (None, shop_id):
-                bad(f"field {field} refers to another shop's row")
-        if self.kind == "shop" and table in _COLLECTED:
-            bad("a shop device cannot record subscriptions")
-        if table == "users" and "role" in data and data["role"] not in (
-                ("trader",) if self.kind == "shop" else ("trader", "trainer")):
-            bad("a device cannot grant this role")
-
 
 def _moved_back(stamp: hlc.HLC, skew: int | None, now: int, floor: hlc.HLC, seen: hlc.HLC) -> hlc.HLC:
     """Where a change stamped in the future belongs: back by the device's measured skew.
@@ -270,9 +161,7 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
     and gets the same answer, so an edge that missed the answer simply pushes again.
     """
     now = hlc.now_ms() if now_ms is None else now_ms
-    checker = _Checker(db, device)
-    for index, entry in enumerate(entries):
-        checker.check(index, entry)
+    Checker(db, device["scope_kind"], device["scope_id"], device["id"]).check_all(entries)
     upto = meta.get("to")
     if not isinstance(upto, int) or upto < 0:
         raise Invalid("bad_batch", "A push names the last position it covers", "to")
@@ -349,5 +238,35 @@ def pull(db: sqlite_utils.Database, device: dict, cursor: int, limit: int = PULL
         db.execute("update sync_devices set last_contact_at = ?, pull_cursor = max(pull_cursor, ?),"
                    " skew_ms = coalesce(?, skew_ms), seen_hlc = max(coalesce(seen_hlc, ''), coalesce(?, ''))"
                    " where id = ?", [utc_now(), cursor, skew, seen, device["id"]])
-    return {"entries": [parse_data(r) for r in rows], "c": nxt, "m": more,
+    return {"entries": _credentials_for(db, device, [parse_data(r) for r in rows]), "c": nxt, "m": more,
             "a": device["push_acked"], "t": hlc.now_ms()}
+
+
+def _credentials_for(db: sqlite_utils.Database, device: dict, entries: list[dict]) -> list[dict]:
+    """Accounts go only where that person logs in, and staff secrets never leave the hub.
+
+    A shop device gets its own shop's traders (her row and her PIN hash: she logs in on
+    it offline); a cooperative device (a market box) gets its cooperative's traders with
+    their PIN hashes and its trainers without theirs (:data:`~kissi.sync.scope.NO_PIN`:
+    a trainer works at a box with the box credential its admin gives her, see
+    docs/security.md); admins' rows go nowhere. Why: a device is a file a thief can
+    copy, and a 4-6 digit PIN hash falls to an offline search in minutes.
+    """
+    wanted = [e["row_id"] for e in entries if e["tbl"] == "users"]
+    if not wanted:
+        return entries
+    people = {r[0]: r[1:] for r in db.execute(
+        f"select id, role, shop_id, cooperative_id from users where id in ({','.join('?' * len(wanted))})",
+        wanted)}
+    out = []
+    for entry in entries:
+        if entry["tbl"] == "users":
+            role, shop_id, coop_id = people.get(entry["row_id"], ("admin", None, None))
+            mine = (shop_id == device["scope_id"] and role == "trader" if device["scope_kind"] == "shop"
+                    else coop_id == device["scope_id"] and role in ("trader", "trainer"))
+            if not mine:
+                continue
+            if role != "trader" and "pin_hash" in entry["data"]:
+                entry = {**entry, "data": {**entry["data"], "pin_hash": NO_PIN}}
+        out.append(entry)
+    return out

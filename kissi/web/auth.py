@@ -139,7 +139,7 @@ def login():
     next_url = request.values.get("next")
     if request.method == "GET":
         return render_template("login.html", phone=phone, pin="", next=next_url)
-    pin, pressed = keys.keyed(form, "pin", maxlen=6)
+    pin, pressed = keys.keyed(form, "pin", maxlen=members.STAFF_PIN_MAX)
     if pressed:
         return render_template("login.html", phone=phone, pin=pin, next=next_url)
     db = get_db()

@@ -3,8 +3,10 @@
 API (hub role, ``/api/v1/sync/...``): ``enroll`` (JSON, the code is the credential),
 ``push`` and ``pull`` (compact bodies, see :mod:`kissi.sync.protocol`), authenticated by
 ``Authorization: Bearer <device token>``, which also exempts them from the pages' CSRF
-check. Pages (trainers and admins): on the hub, create an enrollment (QR code + typed
-code) and list and revoke devices; on an edge, redeem a code.
+check. Every answer there is signed with the hub's key (:mod:`kissi.sync.identity`).
+Pages: on the hub, trainers and admins create an enrollment (QR code + typed code, with
+the hub's key fingerprint) and list and revoke devices; on an edge, only the node's own
+admin enrolls it (or resets it to enroll it again).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from flask_babel import gettext
 
 from ..errors import Invalid
 from ..store import hlc
-from ..sync import client, hub, protocol, scheduler
+from ..sync import client, hub, identity, protocol, scheduler
 from .auth import role_required
 from .database import MUTATING, get_db, own_transaction
 
@@ -35,6 +37,30 @@ bp = Blueprint("sync", __name__)
 
 
 # -- API ----------------------------------------------------------------------------------
+
+def hub_key():
+    """The hub's private key, from its instance folder (made on first use)."""
+    app = current_app._get_current_object()
+    if "kissi_hub_key" not in app.extensions:
+        app.extensions["kissi_hub_key"] = identity.load_or_create(app.instance_path)
+    return app.extensions["kissi_hub_key"]
+
+
+def hub_fingerprint() -> str:
+    return identity.fingerprint(identity.public_raw(hub_key()))
+
+
+def _sign(response):
+    """Sign every answer of the hub's sync API (errors too) over the request it answers."""
+    key = hub_key()
+    query = request.query_string.decode("latin-1")
+    response.headers[identity.KEY_HEADER] = identity.encode_key(identity.public_raw(key))
+    response.headers[identity.SIGNATURE_HEADER] = identity.sign(
+        key, request.headers.get(identity.NONCE_HEADER, ""), request.method,
+        identity.target(request.path, query), request.get_data(cache=True), response.status_code,
+        response.get_data())
+    return response
+
 
 def _hub_only():
     if current_app.config["ROLE"] != "hub":
@@ -134,8 +160,9 @@ def create_enrollment_page():
     kind, _, scope_id = request.form.get("scope", "").partition(":")
     enrollment = hub.create_enrollment(get_db(), kind, scope_id, user.get("id"), _coop_limit(user))
     hub_url = current_app.config.get("HUB_URL") or request.host_url.rstrip("/")
-    return render_template("sync/enrollment.html", enrollment=enrollment, hub_url=hub_url,
-                           qr_svg=qr_svg(f"kissi-enroll:{enrollment['code']}@{hub_url}"))
+    key = hub_fingerprint()
+    return render_template("sync/enrollment.html", enrollment=enrollment, hub_url=hub_url, key=key,
+                           qr_svg=qr_svg(f"kissi-enroll:{enrollment['code']}@{hub_url}#{key}"))
 
 
 @bp.post("/sync/devices/<device_id>/revoke")
@@ -148,30 +175,31 @@ def revoke_page(device_id):
 
 
 @bp.route("/sync/enroll", methods=["GET", "POST"])
+@role_required("admin")
+@own_transaction
 def enroll_page():
-    """On an edge: a trainer types (or scans) the code and the hub's address.
+    """On an edge: its own admin types (or scans) the code, the hub's address and key fingerprint.
 
-    A fresh device (never enrolled, no member yet) is open to whoever sets it up: there is
-    no one to log in as before the first sync brings the members down, and the one-time
-    code is the secret that matters. Afterwards only trainers and admins see this page.
+    Enrolling points the node at a server that will receive every row it holds, so only
+    the node's admin does it (here, logged in; or on its console, ``kissi enroll``): never
+    an anonymous visitor, nor a trainer. An enrolled node first has to be reset. The view
+    runs outside the request transaction: the exchange with the hub holds no write lock.
     """
     if current_app.config["ROLE"] == "hub":
         abort(404)
     db = get_db()
-    fresh = not client.state(db)["token"] and not db.execute("select 1 from users limit 1").fetchone()
-    return _enroll_form(db) if fresh else role_required("trainer", "admin")(_enroll_form)(db)
-
-
-def _enroll_form(db):
-    done, error = None, None
-    if request.method == "POST":
+    done, error, kept = None, None, None
+    if request.method == "POST" and request.form.get("reset"):
+        kept = client.reset(db)
+    elif request.method == "POST":
+        code, url, key = client.parse_code(request.form.get("code", ""))
         try:
-            done = client.enroll(db, request.form.get("hub_url", "").strip(),
-                                 request.form.get("code", ""), request.form.get("name") or None)
+            done = client.enroll(db, url or request.form.get("hub_url", ""), code,
+                                 request.form.get("name") or None, key or request.form.get("key"), timeout=10)
             client.sync_once(db)  # the first sync brings the shop's catalog and members down
         except client.SyncError as err:
             error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
-    return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
+    return render_template("sync/enroll.html", state=client.state(db), done=done, error=error, kept=kept,
                            hub_url=current_app.config.get("HUB_URL") or "")
 
 
@@ -208,6 +236,12 @@ def init_app(app) -> None:
     @app.context_processor
     def _sync_context():
         return {"sync_state": sync_state if app.config["ROLE"] == "edge" else None}
+
+    @app.after_request
+    def _sign_sync_answers(response):
+        if app.config["ROLE"] == "hub" and request.path.startswith(identity.API_PREFIX + "/"):
+            return _sign(response)
+        return response
 
     @app.after_request
     def _wake_syncer(response):
