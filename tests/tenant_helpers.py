@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from kissi import create_app
 from kissi.coop import logins, members, plans
 from kissi.errors import DomainError
 from kissi.shop import credit, photos, products, sales, stock
+from kissi.store import changes, db as store
 from kissi.sync import hub
 from kissi.voice import catalog, clips, studio
 
@@ -39,6 +41,43 @@ class Victim:
     ids: dict = field(default_factory=dict)  # placeholder -> value ({product}, {shop}...)
     shop_markers: set = field(default_factory=set)
     coop_markers: set = field(default_factory=set)
+
+
+def hub_app(folder):
+    """A hub: every route is live there (the sync API, devices, enrollments)."""
+    app = create_app({"TESTING": True, "SYNC_ENABLED": False, "ROLE": "hub"}, instance_path=str(folder))
+    db = store.connect(app.config["DATABASE"])
+    store.migrate(db)
+    changes.ensure_node(db, "hub")
+    db.conn.close()
+    return app
+
+
+def member_client(app, db, user):
+    """A browser of ``user`` (or anonymous for None) saying its requests come from this site."""
+    client = app.test_client()
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    if user is not None:
+        sign_in(client, db, user)
+    return client
+
+
+def sign_in(client, db, user):
+    """A session opened as the login form opens it (no PIN to hash, no throttle to meet)."""
+    token = logins.open_session(db, user["id"], "127.0.0.1")
+    with client.session_transaction() as session:
+        session.update(sid=token, phone=user["phone"])
+
+
+def fill(value, ids):
+    """``value`` with its ``{placeholders}`` replaced by the victim's ids, at any depth."""
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, ids) for v in value]
+    return value
 
 
 def _png(color) -> bytes:

@@ -26,12 +26,21 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kissi import create_app
-from kissi.coop import logins
-from kissi.store import changes, db as store, hlc
+from kissi.store import changes, hlc
 from kissi.store.ids import uuid7
 from kissi.sync import protocol
-from tenant_helpers import DEVICES, ROLES, build_world, readable, snapshot, table_counts
+from tenant_helpers import (
+    DEVICES,
+    ROLES,
+    build_world,
+    fill,
+    hub_app,
+    member_client,
+    readable,
+    sign_in,
+    snapshot,
+    table_counts,
+)
 from tenant_routes import ARGS, BODIES, BODY_TARGETS, EXTRA, KNOWN_GAPS, MAY_WRITE, QUERIES, SCOPES, Public
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -44,45 +53,14 @@ REFUSED = (401, 403, 404)
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"TESTING": True, "SYNC_ENABLED": False, "ROLE": "hub"},
-                     instance_path=str(tmp_path / "instance"))
-    db = store.connect(app.config["DATABASE"])
-    store.migrate(db)
-    changes.ensure_node(db, "hub")
-    db.conn.close()
-    return app
+    return hub_app(tmp_path / "instance")
 
 
 @pytest.fixture
 def world(app, db):
     world = build_world(app, db)
-    world["clients"] = {role: _client(app, db, world["people"].get(role)) for role in ROLES}
+    world["clients"] = {role: member_client(app, db, world["people"].get(role)) for role in ROLES}
     return world
-
-
-def _client(app, db, user):
-    client = app.test_client()
-    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
-    if user is not None:
-        _sign_in(client, db, user)
-    return client
-
-
-def _sign_in(client, db, user):
-    """A session opened as the login form opens it (no PIN to hash, no throttle to meet)."""
-    token = logins.open_session(db, user["id"], "127.0.0.1")
-    with client.session_transaction() as session:
-        session.update(sid=token, phone=user["phone"])
-
-
-def fill(value, ids):
-    if isinstance(value, str):
-        return value.format(**ids)
-    if isinstance(value, dict):
-        return {k: fill(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [fill(v, ids) for v in value]
-    return value
 
 
 @dataclass
@@ -178,7 +156,7 @@ def check(db, world, case, client) -> list[str]:
     if refused and table_counts(db, skip) != before[0]:
         problems.append("refused, but wrote rows")
     if case.endpoint == "auth.logout" and role in world["people"]:
-        _sign_in(client, db, world["people"][role])  # the next requests are hers again
+        sign_in(client, db, world["people"][role])  # the next requests are hers again
     return [f"{role} {case.method} {case.path} (victim {victim.tag}): {p}" for p in problems]
 
 
