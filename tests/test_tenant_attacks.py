@@ -154,3 +154,15 @@ def test_a_pushed_recording_naming_another_shops_product_cannot_relabel_it(app, 
     assert pushed.status_code != 200 or answer.status_code == 404
     assert products.get_product(db, a["shop"], a["product"])["voice_label"] == a["label_sha"]
     assert (table_counts(db), snapshot(db, world["a"], "shop")) == before
+
+
+def test_a_trainer_cannot_enroll_a_device_for_another_cooperative_or_its_shops(db, world):
+    """The enrollment form names its scope in the body: another cooperative, or any shop of it
+    (not only the matrix's shop A), is not found and no code is made."""
+    trainer_2, a = world["clients"]["trainer_2"], world["a"].ids
+    shop_b = world["people"]["trader_b"]["shop_id"]
+    before = table_counts(db), snapshot(db, world["a"], "coop")
+    for scope in (f"cooperative:{a['coop']}", f"shop:{shop_b}", f"shop:{a['shop']}"):
+        answer = trainer_2.post("/sync/enrollments", data={"scope": scope})
+        assert answer.status_code == 404 and "QxA" not in readable(answer), scope
+    assert (table_counts(db), snapshot(db, world["a"], "coop")) == before
