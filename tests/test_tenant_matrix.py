@@ -172,6 +172,7 @@ def test_every_route_is_classified_for_the_matrix(app):
                 isinstance(scope, Public) and scope.reason), scope
 
 
+@pytest.mark.slow
 def test_no_role_reaches_another_tenants_data(app, db, world):
     victims = list(world["victims"].values())
     problems, count, gaps = [], 0, dict.fromkeys(KNOWN_GAPS, 0)
