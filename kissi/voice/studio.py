@@ -87,8 +87,18 @@ def get(db: sqlite_utils.Database, user: dict, recording_id: str) -> dict:
 
 
 def accept(db: sqlite_utils.Database, user: dict, recording_id: str) -> dict:
-    """Keep this recording: it replaces the earlier one (and becomes the product's label)."""
+    """Keep this recording: it replaces the earlier one (and becomes the product's label).
+
+    A label becomes the voice of a row of the recording's own shop only: a recording may
+    have come from a device's push, and its key is text the hub could not check.
+    """
     row = get(db, user, recording_id)
+    kind, _, target = row["key"].partition(":")
+    if kind in LABEL_TABLES:
+        owner = db.execute(f"select shop_id from {LABEL_TABLES[kind]} where id = ? and deleted = 0",
+                           [target]).fetchone()
+        if owner is None or owner[0] is None or owner[0] != row["shop_id"]:
+            raise NotFound(kind, "key")
     with transaction(db):
         for old in db.query(
             "select id from voice_recordings where lang = ? and key = ? and accepted = 1 and deleted = 0"
@@ -98,7 +108,6 @@ def accept(db: sqlite_utils.Database, user: dict, recording_id: str) -> dict:
         ):
             changes.delete_record(db, "voice_recordings", old["id"])
         changes.update_record(db, "voice_recordings", row["id"], {"accepted": 1})
-        kind, _, target = row["key"].partition(":")
         if kind in LABEL_TABLES:
             changes.update_record(db, LABEL_TABLES[kind], target, {"voice_label": row["sha"]})
     return {**row, "accepted": 1}
