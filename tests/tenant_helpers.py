@@ -27,7 +27,7 @@ from kissi.voice import catalog, clips, studio
 ROLES = ("anonymous", "trader_a", "trader_b", "trader_c", "trainer_1", "trainer_2", "admin")
 DEVICES = ("dev_shop_a", "dev_shop_b", "dev_shop_c", "dev_coop_1", "dev_coop_2")
 MONTH = "2026-03"
-PIN, STAFF_PIN = "2468", "246813"  # nobody logs in with them: sessions are opened directly
+PIN, STAFF_PIN = "2468", "24681357"  # nobody logs in with them: sessions are opened directly
 
 
 @dataclass
