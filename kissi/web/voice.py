@@ -21,6 +21,7 @@ from ..errors import Invalid
 from ..voice import catalog, clips, espeak, review, studio, utterance
 from .auth import login_required, role_required, shop_required
 from .database import get_db
+from .ratelimit import rate_limited
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 
@@ -111,6 +112,7 @@ def _label_sha(kind: str, row_id: str) -> str | None:
 
 @bp.get("/say/<lang>")
 @login_required
+@rate_limited("voice_say", per_minute="VOICE_SAY_PER_MINUTE", burst="VOICE_SAY_BURST")
 def say(lang: str):
     if lang not in languages.LANGUAGES:
         abort(404)
@@ -246,6 +248,8 @@ def status(app) -> dict:
 def init_app(app) -> None:
     from . import health
 
+    app.config.setdefault("VOICE_SAY_PER_MINUTE", 60)  # sentences an account may ask for
+    app.config.setdefault("VOICE_SAY_BURST", 30)
     app.register_blueprint(bp)
     health.STATUS_PARTS["voice"] = status
     app.jinja_env.globals.update(say_url=say_url, sale_segments=sale_segments, day_segments=day_segments)
