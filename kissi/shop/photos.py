@@ -44,7 +44,7 @@ def make_thumbnail(data: bytes) -> bytes:
         raise Invalid("photo_empty", N_("The photo is empty"), "photo")
     if len(data) > MAX_BYTES:
         raise Invalid("photo_too_big", N_("The photo is too big (5 MB at most)"), "photo")
-    from PIL import Image, ImageOps, UnidentifiedImageError  # loaded on first use
+    from PIL import Image, UnidentifiedImageError  # loaded on first use
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # process-wide: no kissi image needs more
     too_large = Invalid("photo_too_large", N_("The photo has too many pixels"), "photo")
