@@ -151,6 +151,30 @@ def has_machine_clip(db: sqlite_utils.Database, lang: str, key: str, source: str
                       [lang, key, source]).fetchone() is not None
 
 
+def may_hear(db: sqlite_utils.Database, sha: str, user: dict | None) -> bool:
+    """Whether ``user`` (None when anonymous) may hear the clip ``sha``.
+
+    Prompts and number words are public: machine clips, and recordings accepted for a
+    cooperative or for everyone. A trader's own recordings (her products' and customers'
+    names, her number words: rows with a ``shop_id``) are hers: only a session of that shop
+    hears them. A prompt recording still pending review is heard by its maker and by the
+    trainers of its cooperative (and admins). A file no row speaks of is nobody's.
+    """
+    if db.execute("select 1 from voice_clips where sha = ? limit 1", [sha]).fetchone():
+        return True
+    user = user or {}
+    for shop_id, cooperative_id, maker, accepted, deleted in db.execute(
+            "select shop_id, cooperative_id, user_id, accepted, deleted from voice_recordings where sha = ?", [sha]):
+        if shop_id is not None:
+            if user.get("shop_id") == shop_id:
+                return True
+        elif (accepted and not deleted) or (user and (
+                maker == user.get("id") or user.get("role") == "admin"
+                or (user.get("role") == "trainer" and cooperative_id == user.get("cooperative_id")))):
+            return True
+    return False
+
+
 # -- which clip speaks a key ---------------------------------------------------------------
 
 _index_cache: dict = {}

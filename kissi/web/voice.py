@@ -1,6 +1,8 @@
 """Voice over the web: clips, manifests, spoken sentences and the recording studio.
 
-- ``/voice/clip/<sha>.ogg``: a clip, by content hash: cached a year, ``immutable``.
+- ``/voice/clip/<sha>.ogg``: a clip, by content hash: prompts are public, cached a year,
+  ``immutable``; a trader's own recordings (her labels) only to her shop's session, cached
+  privately (:func:`kissi.voice.clips.may_hear`); anyone else gets 404.
 - ``/voice/<lang>/manifest.json``: prompt key -> clip (url, sha, bytes) for the pages of a
   language (the user's cooperative's recordings first), so a page or the offline shell can
   cache every clip ahead of time. Revalidated with an ETag.
@@ -44,7 +46,13 @@ def clip(sha: str):
     files = clips.audio_files(current_app)
     if not sha.isalnum() or len(sha) != 32 or not files.exists(sha):
         abort(404)
-    return _audio(files.read(sha), sha, f"public, max-age={YEAR}, immutable")
+    if clips.may_hear(get_db(), sha, None):
+        return _audio(files.read(sha), sha, f"public, max-age={YEAR}, immutable")
+    if not clips.may_hear(get_db(), sha, g.get("user")):
+        abort(404)  # not 403: whether her recording exists is hers too
+    response = _audio(files.read(sha), sha, "private, max-age=86400")
+    response.vary.add("Cookie")
+    return response
 
 
 def manifest_of(db, cooperative_id, lang: str) -> dict:
