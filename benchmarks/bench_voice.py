@@ -78,7 +78,7 @@ def main() -> None:
         cold = []
         for amount in amounts:
             shutil.rmtree(files.root / "utterances", ignore_errors=True)
-            utterance._packet_cache.clear()
+            utterance.forget()
             cold += timed(lambda amount=amount: utterance.say(db, files, None, args.lang, segments(amount)), 1)
         warm_pcm = []
         for amount in amounts:  # clips decoded before, sentence new

@@ -119,3 +119,20 @@ class Meter:
         for r in self.requests.values():
             totals[r["type"]] = totals.get(r["type"], 0) + r["bytes"]
         return totals
+
+
+def wait_for(page, expression: str, arg=None, timeout: float = 15.0) -> None:
+    """``page.wait_for_function`` without evaluating a string inside the page, which kissi's
+    Content-Security-Policy forbids (no 'unsafe-eval'): polls ``page.evaluate`` instead,
+    which goes through DevTools and is not subject to the page's policy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except Exception as err:  # a navigation replaced the page's context: ask again
+            if "context was destroyed" not in str(err) and "navigat" not in str(err):
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)

@@ -54,3 +54,18 @@ def login(client, user, **headers):
     """Log ``user`` in through the real login form; returns the response."""
     return client.post("/login", data={"phone": user["phone"], "pin": user["pin"]},
                        headers=headers)
+
+
+def logged_in(app, user):
+    """A new client of ``app`` that says it is this site (CSRF), logged in as ``user``."""
+    client = app.test_client()
+    client.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    assert login(client, user).status_code == 302
+    return client
+
+
+def staff_client(app, db):
+    """A trainer's client: /healthz tells its details only to staff."""
+    trainer = make_user(db, "trainer", cooperative_id=make_cooperative(db, "Coop du personnel")["id"],
+                        name="Fatou")
+    return logged_in(app, trainer)

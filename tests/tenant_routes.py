@@ -134,9 +134,6 @@ BODY_TARGETS = {"sell.item", "listen.confirm", "api.record_sale", "pages.unlock"
                 "voice.record"}
 # Holes the matrix sees that are being closed elsewhere: reported, not failed. When one is
 # closed the test fails until its line here is removed, so the matrix then guards it.
-KNOWN_GAPS = {
-    "voice.clip": "a trader's own recordings are served to anyone with the hash (issue 10, finding 8: "
-                  "section 'Limits, headers and private recordings' of docs/security.md)",
-}
+KNOWN_GAPS: dict[str, str] = {}  # endpoint -> why its refusals are counted, not failed, until fixed
 # Tables a refused request may still write, by design.
 MAY_WRITE = {"auth.login": {"login_failures"}}

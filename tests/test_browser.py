@@ -23,6 +23,7 @@ from browser_helpers import (
     launch,
     report,
     screenshot,
+    wait_for,
 )
 from kissi.coop import members
 from kissi.shop import credit, products, sales, stock
@@ -196,7 +197,7 @@ def test_login_with_pin_keypad_and_install_criteria(phone, shop):
     page.goto(shop["node"].url + "/login")
     screenshot(page, "login")
     log_in(page, shop)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "navigator.serviceWorker.controller !== null")
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
     cdp = page.context.new_cdp_session(page)
     manifest = cdp.send("Page.getAppManifest")
@@ -277,7 +278,7 @@ def time_to_sell_screen(browser, shop, conditions) -> dict:
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
         cdp.send("Network.emulateNetworkConditions", conditions)
         page.goto(shop["node"].url + "/sell/", wait_until="load")
-        page.wait_for_function("window.__firstTile !== undefined")
+        wait_for(page, "window.__firstTile !== undefined")
         marks = page.evaluate("""() => { const n = performance.getEntriesByType('navigation')[0];
             return {tile: window.__firstTile, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
                     css: performance.getEntriesByType('resource')
@@ -304,9 +305,9 @@ def test_time_to_usable_sell_screen_on_slow_3g(browser, shop):
 def test_pages_open_offline_from_the_cache_with_their_time(phone, shop):
     page = phone
     page.goto(shop["node"].url + "/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "navigator.serviceWorker.controller !== null")
     # the worker keeps the offline pages after sign-in; give it the moment it needs
-    page.wait_for_function("""async () => {
+    wait_for(page, """async () => {
         const names = await caches.keys();
         const pages = names.find(n => n.startsWith('kissi-pages-'));
         return pages && (await (await caches.open(pages)).keys()).length > 0 }""")
@@ -439,26 +440,26 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
     manifest = page.evaluate("fetch('/voice/fr/manifest.json').then(r => r.json())")["clips"]
     assert any("/voice/fr/manifest.json" in url for url in audio)  # the page's clips, listed
     if page.locator("main [data-say]").count():  # the spoken confirmation, autoplayed
-        page.wait_for_function("performance.getEntriesByType('resource')"
+        wait_for(page, "performance.getEntriesByType('resource')"
                                ".some(e => e.name.includes('/voice/say/'))")
         heard = "spoken sentence"
     else:  # the confirmation's prompt clip, played on a tap
         assert "sale.done" in manifest, "no clip for the confirmation prompt"
         done.tap()
-        page.wait_for_function("performance.getEntriesByType('resource')"
+        wait_for(page, "performance.getEntriesByType('resource')"
                                ".some(e => e.name.includes('/voice/clip/'))")
         heard = "prompt clip"
     report(f"confirmation audio requested: {heard}")
 
     # the browser goes offline: the sell grid comes from the phone, the sale waits there
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     try:
         sell(page, shop, oil)
         page.locator("[data-queued]").wait_for(state="visible")
         assert page.locator("[data-offline-banner]").is_visible()
         queued_clip = manifest["sync.queued"]["url"]  # heard offline: the worker kept it
-        page.wait_for_function("url => performance.getEntriesByType('resource')"
+        wait_for(page, "url => performance.getEntriesByType('resource')"
                                ".some(e => e.name.endsWith(url))", arg=queued_clip)
         screenshot(page, "sale-waiting-offline")
         assert outbox(page) == 1
@@ -470,7 +471,7 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
     node.stop()
     sell(page, shop, rice, qty="3")
     page.locator("[data-queued]").wait_for(state="visible")
-    page.wait_for_function("document.documentElement.getAttribute('data-outbox-n') === '2'")
+    wait_for(page, "document.documentElement.getAttribute('data-outbox-n') === '2'")
     assert page.locator("[data-outbox]").inner_text().strip().endswith("2")
 
     # the node is back, but its first answer is lost on the way: the phone sends again
@@ -494,7 +495,7 @@ def test_sell_by_taps_then_offline_and_node_restart_each_sale_lands_once(phone, 
     assert outbox(page) == 2  # the first answer was lost: both still wait on the phone
     page.context.unroute("**/sell/*")
     page.reload()
-    page.wait_for_function("document.documentElement.getAttribute('data-outbox-n') === '0'")
+    wait_for(page, "document.documentElement.getAttribute('data-outbox-n') === '0'")
     assert lost and lost[0]
     assert sales_of(shop)[len(before):] == [(soap["id"], 2000, 500), (oil["id"], 1000, 1500),
                                             (rice["id"], 3000, 1800)]
@@ -549,7 +550,7 @@ def test_a_sale_by_taps_without_javascript(browser, shop):
 def test_logging_out_forgets_the_pages_kept_on_the_phone(phone, shop):
     page = phone
     page.goto(shop["node"].url + "/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "navigator.serviceWorker.controller !== null")
     pages_kept = """async () => {
         for (const name of await caches.keys())
             if (name.startsWith('kissi-pages-')) return (await (await caches.open(name)).keys()).length;
@@ -557,7 +558,7 @@ def test_logging_out_forgets_the_pages_kept_on_the_phone(phone, shop):
     assert page.evaluate(pages_kept) > 0
     with page.expect_navigation():
         page.locator('button[data-prompt="nav.logout"]').tap()
-    page.wait_for_function(f"({pages_kept})().then(n => n === 0)")
+    wait_for(page, f"({pages_kept})().then(n => n === 0)")
     assert any(n.startswith("kissi-shell-") for n in page.evaluate("caches.keys()"))
 
 
@@ -570,8 +571,8 @@ def test_worker_activation_deletes_old_kissi_caches_only(browser, shop):
         page.add_init_script("caches.open('kissi-shell-0ld'); caches.open('kissi-pages-0ld');"
                              " caches.open('other-thing')")
         page.goto(shop["node"].url + "/login")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
-        page.wait_for_function("caches.keys().then(k => !k.includes('kissi-shell-0ld'))")
+        wait_for(page, "navigator.serviceWorker.controller !== null")
+        wait_for(page, "caches.keys().then(k => !k.includes('kissi-shell-0ld'))")
         names = page.evaluate("caches.keys()")
         version = page.evaluate(r"""fetch('/sw.js').then(r => r.text())
                                     .then(t => t.match(/var V = "(\w+)"/)[1])""")

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from factories import make_customer, make_product, table_counts
+from factories import make_customer, make_product, staff_client, table_counts
 from kissi import languages
 from kissi.listen import numbers
 from kissi.store import changes
@@ -173,11 +173,11 @@ def test_unknown_spoken_word_is_refused(dioula, trader_client):
 
 # -- the mic button and /healthz ------------------------------------------------------------
 
-def test_mic_is_hidden_without_model_or_tags_and_healthz_says_why(app, trader_client, tmp_path):
+def test_mic_is_hidden_without_model_or_tags_and_healthz_says_why(app, db, trader_client, tmp_path):
     app.config["VOICE_MODELS"] = str(tmp_path / "none")
     page = trader_client.get("/listen?screen=sell").get_data(as_text=True)
     assert 'class="mic"' not in page
-    health = trader_client.get("/healthz").get_json()["voice_input"]["languages"]
+    health = staff_client(app, db).get("/healthz").get_json()["voice_input"]["languages"]
     assert health["fr"]["engine"] is None and "no Vosk model" in health["fr"]["why"]
     assert health["wo"]["engine"] is None
 
@@ -187,8 +187,8 @@ def test_mic_is_shown_with_a_model(korean, trader_client):
     assert 'class="mic"' in page and 'data-prompt="listen.speak"' in page
 
 
-def test_healthz_names_the_engine_per_language(dioula, client):
-    health = client.get("/healthz").get_json()["voice_input"]["languages"]
+def test_healthz_names_the_engine_per_language(app, db, dioula):
+    health = staff_client(app, db).get("/healthz").get_json()["voice_input"]["languages"]
     assert health["dyu"]["engine"] == "tags" and health["dyu"]["recorded_words"] == 3
 
 

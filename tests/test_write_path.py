@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from factories import staff_client
 from kissi.store import changes, db as store
 from kissi.store.hlc import HLC
 
@@ -64,8 +65,8 @@ def test_clock_never_goes_backwards_when_the_wall_clock_does(db, monkeypatch):
     assert HLC.decode(second) > HLC.decode(first)
 
 
-def test_healthz_reports_role_and_database(client):
-    body = client.get("/healthz").get_json()
+def test_healthz_reports_role_and_database(app, db):
+    body = staff_client(app, db).get("/healthz").get_json()
     assert body["role"] == "edge" and body["database"]["ok"] is True
     assert body["database"]["journal_mode"] == "wal"
 

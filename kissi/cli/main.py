@@ -17,6 +17,27 @@ from flask.cli import FlaskGroup, with_appcontext
 from ..store import changes, db as store
 from .common import open_db
 
+# What waitress itself holds for one connection before kissi sees the request. Its own
+# defaults (1 GB bodies, 256 KB headers) would let anyone, logged in or not, fill the disk
+# with spooled bodies that Flask then refuses: the server refuses them first.
+MAX_HEADER_BYTES = 32 * 1024
+SPOOL_ABOVE_BYTES = 256 * 1024
+
+
+def server_limits(app) -> dict:
+    """waitress settings that bound what a client can make the node buffer.
+
+    A body larger than anything kissi accepts (Flask's ``MAX_CONTENT_LENGTH``, the sync
+    push's :data:`kissi.sync.protocol.MAX_BODY`) is refused with 413 from its headers,
+    before one byte of it is read; bodies above ``SPOOL_ABOVE_BYTES`` go to a temporary
+    file (at most the body limit per connection) rather than memory.
+    """
+    from ..sync import protocol
+
+    body = max(int(app.config.get("MAX_CONTENT_LENGTH") or 0), protocol.MAX_BODY)
+    return {"max_request_body_size": body, "max_request_header_size": MAX_HEADER_BYTES,
+            "inbuf_overflow": SPOOL_ABOVE_BYTES}
+
 
 @click.command("init")
 @with_appcontext
@@ -44,7 +65,7 @@ def serve_command(host, port, threads):
     click.echo(f"kissi ({app.config['ROLE']}) serving on http://{shown}:{port}/")
     for hook in app.extensions.get("kissi_serve_hooks", []):
         hook(app)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kissi")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="kissi", **server_limits(app))
 
 
 @click.command("backup")

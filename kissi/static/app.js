@@ -157,3 +157,12 @@
   W.kissiFlush = flush;
   flush();
 });
+/* What templates may not do inline (the Content-Security-Policy refuses inline script):
+   [data-print] prints the page; a file input marked [data-autosubmit] sends its form once
+   a file is chosen. */
+document.addEventListener('click', function (e) {
+  if (e.target.closest && e.target.closest('[data-print]')) window.print();
+});
+document.addEventListener('change', function (e) {
+  if (e.target.matches && e.target.matches('[data-autosubmit]') && e.target.form) e.target.form.submit();
+});

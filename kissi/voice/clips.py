@@ -32,11 +32,24 @@ def word_key(word: str) -> str:
     return f"w:{word}"
 
 
-class ClipFiles:
-    """The audio folder of an instance: clips by sha, and cached utterances."""
+# Cached utterances (``audio/utterances``), least recently used out beyond either bound.
+CACHE_BYTES = 32 * 1024 * 1024
+CACHE_FILES = 2000
 
-    def __init__(self, root: str | os.PathLike):
+
+class ClipFiles:
+    """The audio folder of an instance: clips by sha, and cached utterances.
+
+    Clips are kept for good (they are the recordings); utterances are a cache that anyone
+    logged in can fill by asking for new sentences, so it is bounded by ``cache_bytes`` and
+    ``cache_files``: a hit marks the file used (its mtime), a new file evicts the least
+    recently used ones.
+    """
+
+    def __init__(self, root: str | os.PathLike, cache_bytes: int = CACHE_BYTES, cache_files: int = CACHE_FILES):
         self.root = Path(root)
+        self.cache_bytes = cache_bytes
+        self.cache_files = cache_files
 
     def path(self, sha: str, kind: str = "clips") -> Path:
         if not sha.isalnum():
@@ -59,6 +72,42 @@ class ClipFiles:
             f.write(data)
         os.replace(tmp, target)
 
+    def cached(self, name: str, kind: str) -> bytes | None:
+        """A cached file's bytes, marked as just used; None when absent (or just evicted)."""
+        path = self.path(name, kind)
+        try:
+            data = path.read_bytes()
+            os.utime(path)
+        except FileNotFoundError:
+            return None
+        return data
+
+    def trim(self, kind: str) -> int:
+        """Evict the least recently used files of ``kind`` beyond the bounds; returns how many."""
+        entries = []
+        try:
+            with os.scandir(self.root / kind) as it:
+                for entry in it:
+                    try:
+                        st = entry.stat()
+                    except FileNotFoundError:
+                        continue
+                    entries.append((st.st_mtime_ns, st.st_size, entry.path))
+        except FileNotFoundError:
+            return 0
+        total = sum(size for _, size, _ in entries)
+        count, evicted = len(entries), 0
+        for _, size, path in sorted(entries):
+            if total <= self.cache_bytes and count <= self.cache_files:
+                break
+            try:
+                os.unlink(path)
+                evicted += 1
+            except FileNotFoundError:
+                pass  # another thread evicted it
+            total, count = total - size, count - 1
+        return evicted
+
     def read(self, sha: str, kind: str = "clips") -> bytes:
         return self.path(sha, kind).read_bytes()
 
@@ -68,8 +117,11 @@ class ClipFiles:
 
 def audio_files(app) -> ClipFiles:
     """The audio folder of ``app``'s instance (``VOICE_DIR``, default ``<instance>/audio``;
-    never the repo). ``app`` is the Flask app, read for its config and instance path only."""
-    return ClipFiles(app.config.get("VOICE_DIR") or Path(app.instance_path) / "audio")
+    never the repo), with its cache bounds (``VOICE_CACHE_BYTES``, ``VOICE_CACHE_FILES``).
+    ``app`` is the Flask app, read for its config and instance path only."""
+    return ClipFiles(app.config.get("VOICE_DIR") or Path(app.instance_path) / "audio",
+                     int(app.config.get("VOICE_CACHE_BYTES", CACHE_BYTES)),
+                     int(app.config.get("VOICE_CACHE_FILES", CACHE_FILES)))
 
 
 def content_hash(data: bytes) -> str:
@@ -111,6 +163,30 @@ def save_machine_clip(db: sqlite_utils.Database, files: ClipFiles, lang: str, ke
 def has_machine_clip(db: sqlite_utils.Database, lang: str, key: str, source: str) -> bool:
     return db.execute("select 1 from voice_clips where lang = ? and key = ? and source = ?",
                       [lang, key, source]).fetchone() is not None
+
+
+def may_hear(db: sqlite_utils.Database, sha: str, user: dict | None) -> bool:
+    """Whether ``user`` (None when anonymous) may hear the clip ``sha``.
+
+    Prompts and number words are public: machine clips, and recordings accepted for a
+    cooperative or for everyone. A trader's own recordings (her products' and customers'
+    names, her number words: rows with a ``shop_id``) are hers: only a session of that shop
+    hears them. A prompt recording still pending review is heard by its maker and by the
+    trainers of its cooperative (and admins). A file no row speaks of is nobody's.
+    """
+    if db.execute("select 1 from voice_clips where sha = ? limit 1", [sha]).fetchone():
+        return True
+    user = user or {}
+    for shop_id, cooperative_id, maker, accepted, deleted in db.execute(
+            "select shop_id, cooperative_id, user_id, accepted, deleted from voice_recordings where sha = ?", [sha]):
+        if shop_id is not None:
+            if user.get("shop_id") == shop_id:
+                return True
+        elif (accepted and not deleted) or (user and (
+                maker == user.get("id") or user.get("role") == "admin"
+                or (user.get("role") == "trainer" and cooperative_id == user.get("cooperative_id")))):
+            return True
+    return False
 
 
 # -- which clip speaks a key ---------------------------------------------------------------

@@ -14,7 +14,10 @@ Each segment is resolved on its own through the language's fallback chain, all o
 nothing: a Dioula amount with one word unrecorded is said in the next language of the
 chain (counted that language's way), never half in one language and half in another.
 The joined audio is one Opus file, cached on disk by the hash of the clips it is made of,
-so the same sentence is built once.
+so the same sentence is built once. Both caches are bounded, since any logged-in member can
+ask for endless new sentences (every amount is one): the files by bytes and count
+(:meth:`kissi.voice.clips.ClipFiles.trim`), the decoded clips in memory by bytes and count,
+least recently used out; the web layer also limits how often an account may ask.
 """
 from __future__ import annotations
 
@@ -28,10 +31,12 @@ from .. import languages
 from . import audio, clips, numbers
 
 GAP_MS = 90
-_packet_cache: OrderedDict[str, list] = OrderedDict()
+_packet_cache: OrderedDict[str, tuple[int, list]] = OrderedDict()  # sha -> (bytes, packets)
+_packet_bytes = 0
 _gap_cache: dict = {}
 _lock = threading.Lock()
 _CACHE_SIZE = 1024
+_CACHE_BYTES = 16 * 1024 * 1024
 
 
 def _segment_keys(segment: tuple, lang: str) -> list[list[str]]:
@@ -98,17 +103,35 @@ def utterance_id(shas: list[str]) -> str:
 
 
 def _packets(files: clips.ClipFiles, sha: str) -> list[tuple[bytes, int]]:
+    global _packet_bytes
     with _lock:  # waitress serves from several threads
-        packets = _packet_cache.get(sha)
-        if packets is not None:
+        cached = _packet_cache.get(sha)
+        if cached is not None:
             _packet_cache.move_to_end(sha)
-            return packets
+            return cached[1]
     packets = audio.opus_packets(files.read(sha))
+    size = sum(len(packet) for packet, _ in packets)
     with _lock:
-        _packet_cache[sha] = packets
-        while len(_packet_cache) > _CACHE_SIZE:
-            _packet_cache.popitem(last=False)
+        if sha not in _packet_cache:
+            _packet_cache[sha] = (size, packets)
+            _packet_bytes += size
+        while _packet_cache and (len(_packet_cache) > _CACHE_SIZE or _packet_bytes > _CACHE_BYTES):
+            _packet_bytes -= _packet_cache.popitem(last=False)[1][0]
     return packets
+
+
+def forget() -> None:
+    """Empty the in-memory cache (benchmarks measure a cold start)."""
+    global _packet_bytes
+    with _lock:
+        _packet_cache.clear()
+        _packet_bytes = 0
+
+
+def packet_cache_size() -> tuple[int, int]:
+    """``(clips, bytes)`` held in memory (for tests and /healthz)."""
+    with _lock:
+        return len(_packet_cache), _packet_bytes
 
 
 def _gap() -> tuple[bytes, list[tuple[bytes, int]]]:
@@ -128,9 +151,9 @@ def render(files: clips.ClipFiles, shas: list[str]) -> tuple[str, bytes] | None:
     if not shas:
         return None
     uid = utterance_id(shas)
-    path = files.path(uid, "utterances")
-    if path.exists():
-        return uid, path.read_bytes()
+    cached = files.cached(uid, "utterances")
+    if cached is not None:
+        return uid, cached
     gap_file, gap = _gap()
     parts: list[list[tuple[bytes, int]]] = []
     for i, sha in enumerate(shas):
@@ -139,6 +162,7 @@ def render(files: clips.ClipFiles, shas: list[str]) -> tuple[str, bytes] | None:
         parts.append(_packets(files, sha))
     data = audio.concat_opus(gap_file, parts)
     files.put_as(uid, data, "utterances")
+    files.trim("utterances")
     return uid, data
 
 

@@ -19,6 +19,7 @@ def register(app: Flask) -> None:
         day,
         debts,
         errors,
+        headers,
         health,
         idempotency,
         listen,
@@ -50,3 +51,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(coop.bp)  # the cooperative trainer's pages, /coop
     month.init_app(app)
     app.register_blueprint(plans.bp)  # plans, for admins at the hub
+    headers.init_app(app)  # content policy, caching, the session cookie's Secure flag

@@ -156,10 +156,19 @@ def login():
     return redirect(_safe_next(next_url))
 
 
+# What outlives a logout in the cookie: choices about the phone, nothing about a person.
+KEPT_AT_LOGOUT = ("language", "big")
+
+
 @bp.post("/logout")
 def logout():
-    """End this session for good (the token is revoked, not just forgotten)."""
-    logins.revoke_session(get_db(), session.pop("sid", None))
+    """End this session for good (the token is revoked, not just forgotten), and leave
+    nothing identifying in the cookie: on a shared phone the next person must not find
+    her number filled in, nor her basket."""
+    logins.revoke_session(get_db(), session.get("sid"))
+    kept = {key: session[key] for key in KEPT_AT_LOGOUT if key in session}
+    session.clear()
+    session.update(kept)
     return redirect(url_for("auth.login"))
 
 

@@ -1,6 +1,8 @@
 """Voice over the web: clips, manifests, spoken sentences and the recording studio.
 
-- ``/voice/clip/<sha>.ogg``: a clip, by content hash: cached a year, ``immutable``.
+- ``/voice/clip/<sha>.ogg``: a clip, by content hash: prompts are public, cached a year,
+  ``immutable``; a trader's own recordings (her labels) only to her shop's session, cached
+  privately (:func:`kissi.voice.clips.may_hear`); anyone else gets 404.
 - ``/voice/<lang>/manifest.json``: prompt key -> clip (url, sha, bytes) for the pages of a
   language (the user's cooperative's recordings first), so a page or the offline shell can
   cache every clip ahead of time. Revalidated with an ETag.
@@ -21,6 +23,7 @@ from ..errors import Invalid
 from ..voice import catalog, clips, espeak, review, studio, utterance
 from .auth import login_required, role_required, shop_required
 from .database import get_db
+from .ratelimit import rate_limited
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 
@@ -43,7 +46,13 @@ def clip(sha: str):
     files = clips.audio_files(current_app)
     if not sha.isalnum() or len(sha) != 32 or not files.exists(sha):
         abort(404)
-    return _audio(files.read(sha), sha, f"public, max-age={YEAR}, immutable")
+    if clips.may_hear(get_db(), sha, None):
+        return _audio(files.read(sha), sha, f"public, max-age={YEAR}, immutable")
+    if not clips.may_hear(get_db(), sha, g.get("user")):
+        abort(404)  # not 403: whether her recording exists is hers too
+    response = _audio(files.read(sha), sha, "private, max-age=86400")
+    response.vary.add("Cookie")
+    return response
 
 
 def manifest_of(db, cooperative_id, lang: str) -> dict:
@@ -111,6 +120,7 @@ def _label_sha(kind: str, row_id: str) -> str | None:
 
 @bp.get("/say/<lang>")
 @login_required
+@rate_limited("voice_say", per_minute="VOICE_SAY_PER_MINUTE", burst="VOICE_SAY_BURST")
 def say(lang: str):
     if lang not in languages.LANGUAGES:
         abort(404)
@@ -246,6 +256,8 @@ def status(app) -> dict:
 def init_app(app) -> None:
     from . import health
 
+    app.config.setdefault("VOICE_SAY_PER_MINUTE", 60)  # sentences an account may ask for
+    app.config.setdefault("VOICE_SAY_BURST", 30)
     app.register_blueprint(bp)
     health.STATUS_PARTS["voice"] = status
     app.jinja_env.globals.update(say_url=say_url, sale_segments=sale_segments, day_segments=day_segments)

@@ -26,9 +26,10 @@ self.addEventListener('activate', function (e) {
 });
 
 function keepPage(req, res) {
-  // Only plain pages the server allows to be stored (login and the like say no-store).
+  // Only the pages the server marks as kept offline (X-Kissi-Offline: keep): every page
+  // says no-store to the browser's HTTP cache, which the logout below does not empty.
   if (!res.ok || res.redirected || res.type !== 'basic') return;
-  if (/no-store/.test(res.headers.get('Cache-Control') || '')) return;
+  if (res.headers.get('X-Kissi-Offline') !== 'keep') return;
   if ((res.headers.get('Content-Type') || '').indexOf('text/html') !== 0) return;
   return res.clone().text().then(function (body) {
     var h = new Headers(res.headers);
