@@ -2,7 +2,7 @@
 cooperative's country (issue 10, finding 3)."""
 import pytest
 
-from factories import PIN, make_cooperative
+from factories import PIN
 from kissi.coop import cooperative, logins, members
 from kissi.errors import Conflict, Invalid, TooMany
 from kissi.store import changes, db as store, phones

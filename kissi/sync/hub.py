@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from ..errors import DomainError, Forbidden, Invalid, NotFound
-from ..store import changes, hlc
+from ..store import changes, hlc, phones
 from ..store.changes import SYNCED, utc_now
 from ..store.db import transaction
 from ..store.ids import is_uuid, uuid7
@@ -245,6 +245,9 @@ class _Checker:
         if table == "users" and "role" in data and data["role"] not in (
                 ("trader",) if self.kind == "shop" else ("trader", "trainer")):
             bad("a device cannot grant this role")
+        if table == "users" and "phone" in data and (
+                why := phones.pushed_user_problem(self.db, e["row_id"], data["phone"], coop_id)):
+            bad(why)
 
 
 def _moved_back(stamp: hlc.HLC, skew: int | None, now: int, floor: hlc.HLC, seen: hlc.HLC) -> hlc.HLC:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,9 +26,10 @@ from flask import (
 )
 from flask_babel import gettext
 
-from ..errors import Invalid
+from ..errors import DomainError, Invalid
 from ..store import hlc
 from ..sync import client, hub, protocol, scheduler
+from .api import body as json_body, int_arg
 from .auth import role_required
 from .database import MUTATING, get_db, own_transaction
 
@@ -66,10 +68,14 @@ def api_enroll():
     """Redeem a code. Clients also send it as ``Authorization: Bearer CODE``, which lets the
     call through the pages' CSRF check (no browser form can set that header)."""
     _hub_only()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+    try:
+        data = json_body()
+    except DomainError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("code"), str):
         raise Invalid("bad_request", "Send the enrollment code as JSON", "code")
-    return jsonify(hub.redeem(get_db(), body["code"], body.get("node_id"), body.get("name")))
+    name = data.get("name") if isinstance(data.get("name"), str) else None
+    return jsonify(hub.redeem(get_db(), data["code"], data.get("node_id"), name))
 
 
 
@@ -89,12 +95,9 @@ def api_push():
 def api_pull():
     _hub_only()
     device = _device()
-    try:
-        cursor = int(request.args.get("c", 0))
-        limit = int(request.args.get("n", hub.PULL_LIMIT))
-        edge_ms = int(request.args["t"]) if "t" in request.args else None
-    except ValueError:
-        raise Invalid("bad_request", "The cursor is a number", "c") from None
+    cursor = int_arg("c", 0)
+    limit = int_arg("n", hub.PULL_LIMIT)
+    edge_ms = int_arg("t", None, highest=2**48)  # ms since 1970: 2**48 is the year 10889
     skew = edge_ms - hlc.now_ms() if edge_ms is not None else None
     out = hub.pull(get_db(), device, cursor, limit, skew)
     return _reply(out.pop("entries"), **out)
@@ -165,6 +168,7 @@ def enroll_page():
 def _enroll_form(db):
     done, error = None, None
     if request.method == "POST":
+        _check_hub_url(request.form.get("hub_url", "").strip())
         try:
             done = client.enroll(db, request.form.get("hub_url", "").strip(),
                                  request.form.get("code", ""), request.form.get("name") or None)
@@ -173,6 +177,18 @@ def _enroll_form(db):
             error = gettext("The hub refused or could not be reached: %(why)s", why=str(err))
     return render_template("sync/enroll.html", state=client.state(db), done=done, error=error,
                            hub_url=current_app.config.get("HUB_URL") or "")
+
+
+def _check_hub_url(url: str) -> None:
+    """A hub is reached over http(s) at a host: ``file:///...`` and the like are refused
+    before anything is tried (422)."""
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # a port that is no number, brackets that close nothing
+        ok = False
+    if not ok or len(url) > 2000 or not url.isascii():
+        raise Invalid("bad_hub_url", "The hub's address starts with http:// or https://", "hub_url")
 
 
 def qr_svg(text: str) -> str:
