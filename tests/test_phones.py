@@ -93,3 +93,17 @@ def test_migration_normalises_numbers_and_leaves_a_younger_look_alike_unmatched(
                         [ids[0]]).fetchone()[0]
     assert logged == "+2250701020304"  # a hub relaying old entries sends the normalised number
     assert members.find_by_phone(db, "07 01 02 03 04")["id"] == ids[0]
+
+
+def test_customer_number_and_whatsapp_link_use_the_shops_country(db):
+    from factories import make_shop
+    from kissi.shop import credit
+
+    dakar = members.create_cooperative(db, "Coop Dakar", country="SN")
+    shop = make_shop(db, dakar)
+    awa = credit.create_customer(db, shop["id"], name="Awa", phone="77 123 45 67")
+    assert awa["phone"] == "+221771234567"
+    assert credit.reminder_link(db, shop["id"], awa["id"], "x").startswith("https://wa.me/221771234567?")
+    abidjan = make_shop(db, make_cooperative(db))
+    for typed in ("07 07 07 07 07", "+225 0707070707", "00225 07 07 07 07 07"):
+        assert credit.create_customer(db, abidjan["id"], name="Ami", phone=typed)["phone"] == "+2250707070707"
