@@ -2,7 +2,7 @@
 cooperative's country (issue 10, finding 3)."""
 import pytest
 
-from factories import PIN
+from factories import PIN, make_cooperative, make_shop
 from kissi.coop import cooperative, logins, members
 from kissi.errors import Conflict, Invalid, TooMany
 from kissi.store import changes, db as store, phones
@@ -96,7 +96,6 @@ def test_migration_normalises_numbers_and_leaves_a_younger_look_alike_unmatched(
 
 
 def test_customer_number_and_whatsapp_link_use_the_shops_country(db):
-    from factories import make_shop
     from kissi.shop import credit
 
     dakar = members.create_cooperative(db, "Coop Dakar", country="SN")
