@@ -110,7 +110,6 @@ PROMPTS.update({
     "error.wrong_pin": _l("Wrong phone number or secret code"),
     "error.login_throttled": _l("Too many wrong codes. Wait a little, then try again"),
     "error.bad_phone": _l("This phone number is not right"),
-    "error.bad_characters": _l("This text has characters that cannot be shown"),
     "error.bad_pin": _l("The secret code has 4 to 6 digits"),
     "error.phone_taken": _l("This phone number already has an account"),
     "error.name_missing": _l("A name is needed"),

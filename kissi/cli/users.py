@@ -17,7 +17,7 @@ def user_group():
 @user_group.command("add")
 @click.option("--role", type=click.Choice(members.ROLES), required=True,
               help="trader (keeps a shop), trainer (looks after a cooperative) or admin.")
-@click.option("--phone", required=True, help="Phone number, local (her cooperative's country) or with its country code.")
+@click.option("--phone", required=True, help="Phone number: local, or with its country code.")
 @click.option("--pin", required=True, help="Secret code of 4 to 6 digits.")
 @click.option("--name", required=True, help="The member's name (at most 80 characters).")
 @click.option("--cooperative", default=None,
