@@ -4,7 +4,7 @@ Schemathesis draws requests from ``/api/v1/openapi.json`` (valid ones and ones t
 the schema) and sends them to a real hub served by waitress on loopback, with the session
 of a trader and of a trainer (and the device token on the sync routes). Every answer must
 be below 500, and every error must be in the documented shape. CI runs
-``KISSI_FUZZ_EXAMPLES`` (default 150) examples per role; run thousands on demand::
+``KISSI_FUZZ_EXAMPLES`` (default 250) examples per role; run thousands on demand::
 
     KISSI_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest -q tests/test_api_fuzz.py
 """
@@ -26,7 +26,7 @@ from kissi.sync import hub, protocol
 from kissi.web import openapi
 from tests.sync_helpers import Node
 
-EXAMPLES = int(os.environ.get("KISSI_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("KISSI_FUZZ_EXAMPLES", "250"))
 schemathesis.serializer.alias(protocol.MEDIA_TYPE, "application/octet-stream")  # sync batches: bytes
 SCHEMA = schemathesis.openapi.from_dict(openapi.document())
 CASES = st.one_of(SCHEMA.as_strategy(GenerationMode.POSITIVE), SCHEMA.as_strategy(GenerationMode.NEGATIVE))
