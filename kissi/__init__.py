@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=30 * 24 * 3600,
         SYNC_ENABLED=True,
+        DEFAULT_COUNTRY="CI",  # where a local phone number belongs when her cooperative has no country
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("KISSI")

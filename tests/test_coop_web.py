@@ -4,7 +4,7 @@ from __future__ import annotations
 import gzip
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -123,7 +123,7 @@ def test_card_qr_opens_login_with_her_phone_never_her_pin(fatou, app, coops):
     app.config["PUBLIC_URL"] = "http://192.168.1.10:8080"
     page = fatou.get(f"/coop/members/{awa['id']}/card").get_data(as_text=True)
     [url] = _qr_links(page)
-    assert url == f"http://192.168.1.10:8080/login?phone={awa['phone']}"
+    assert url == f"http://192.168.1.10:8080/login?phone={quote(awa['phone'])}"
     assert awa["pin"] not in page
     svg = re.search(r'<div class="card">(<svg.*?</svg>)', page).group(1)
     assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"

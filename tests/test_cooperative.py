@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import quote
 
 import pytest
 
@@ -138,7 +139,7 @@ def test_card_holds_the_login_url_with_her_phone_and_never_the_pin(db, coops):
     awa = coops["awa"]
     [card] = cooperative.cards(db, coops["fatou"], "http://192.168.1.10:8080/",
                                member_ids=[awa["id"]])
-    assert card["url"] == f"http://192.168.1.10:8080/login?phone={awa['phone']}"
+    assert card["url"] == f"http://192.168.1.10:8080/login?phone={quote(awa['phone'])}"
     assert awa["pin"] not in card["url"]
     svg = ET.fromstring(card["qr"])
     assert svg.tag.endswith("svg") and svg.find("{http://www.w3.org/2000/svg}path") is not None

@@ -6,23 +6,6 @@ from kissi.coop import logins, members
 from kissi.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
 
 
-@pytest.mark.parametrize("raw, stored", [
-    ("07 01 02 03 04", "0701020304"),
-    ("+225 07-01-02-03-04", "+2250701020304"),
-    ("00221 77 123 45 67", "+221771234567"),
-    ("76.12.34.56", "76123456"),
-])
-def test_phone_is_normalised_to_digits_keeping_a_known_country_code(raw, stored):
-    assert members.normalize_phone(raw) == stored
-
-
-@pytest.mark.parametrize("raw", ["", "12345", "07abc10203", "+33612345678", "01234567890"])
-def test_malformed_phone_is_refused(raw):
-    with pytest.raises(Invalid) as err:
-        members.normalize_phone(raw)
-    assert err.value.field == "phone"
-
-
 @pytest.mark.real_pin_hash
 def test_pin_is_stored_as_a_slow_salted_hash(db):
     user = make_user(db)

@@ -116,8 +116,9 @@ def test_only_the_nodes_admin_may_enroll_it_on_the_page(served, tmp_path, role):
     edge.close()
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://hub.example", "javascript:alert(1)",
-                                 "http://user:pw@hub.example", "http://", "http://hub.example:99999"])
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://hub.example", "javascript:alert(1)", "gopher://x",
+                                 "http://user:pw@hub.example", "http://", "http://hub.example:99999",
+                                 "http://[::1", "//hub.example"])
 def test_only_http_and_https_hub_addresses_are_accepted(tmp_path, url):
     edge = Node(tmp_path / "edge")
     with pytest.raises(client.SyncError) as refused:

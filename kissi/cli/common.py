@@ -9,12 +9,13 @@ import click
 from flask import current_app
 
 from ..errors import DomainError
-from ..store import changes, db as store
+from ..store import changes, db as store, phones
 
 
 def open_db():
     """The app's database, migrated and with this node's identity in place."""
-    db = store.connect(current_app.config["DATABASE"])
+    db = phones.set_node_country(store.connect(current_app.config["DATABASE"]),
+                                 current_app.config["DEFAULT_COUNTRY"])
     store.migrate(db)
     changes.ensure_node(db, current_app.config["ROLE"])
     return db

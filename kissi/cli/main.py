@@ -14,7 +14,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from ..store import changes, db as store
+from ..store import changes, db as store, phones
 from .common import open_db
 
 # What waitress itself holds for one connection before kissi sees the request. Its own
@@ -43,7 +43,8 @@ def server_limits(app) -> dict:
 @with_appcontext
 def init_command():
     """Create the database, or migrate it to the current schema."""
-    db = store.connect(current_app.config["DATABASE"])
+    db = phones.set_node_country(store.connect(current_app.config["DATABASE"]),
+                                 current_app.config["DEFAULT_COUNTRY"])
     applied = store.migrate(db)
     node = changes.ensure_node(db, current_app.config["ROLE"])
     click.echo(f"database {current_app.config['DATABASE']}: "

@@ -45,7 +45,7 @@ def _shop_of(db, key: str) -> str:
     if db.execute("select 1 from shops where id = ?", [key]).fetchone():
         return key
     try:
-        user = members.find_by_phone(db, members.normalize_phone(key))
+        user = members.find_by_phone(db, key)
     except DomainError:
         user = None
     return user["shop_id"] if user and user.get("shop_id") else key

@@ -17,7 +17,7 @@ def user_group():
 @user_group.command("add")
 @click.option("--role", type=click.Choice(members.ROLES), required=True,
               help="trader (keeps a shop), trainer (looks after a cooperative) or admin.")
-@click.option("--phone", required=True, help="Phone number, local or with +225/+221/+223.")
+@click.option("--phone", required=True, help="Phone number: local, or with its country code.")
 @click.option("--pin", required=True, help="Secret code: 4 to 6 digits for a trader, 8 to 12 for a trainer or admin.")
 @click.option("--name", required=True, help="The member's name (at most 80 characters).")
 @click.option("--cooperative", default=None,
@@ -66,7 +66,7 @@ def pin_command(phone, pin):
     """
     db = open_db()
     try:
-        user = members.find_by_phone(db, members.normalize_phone(phone))
+        user = members.find_by_phone(db, phone)
         if user is None:
             raise members.NotFound("user", "phone")
         members.set_pin(db, None, user["id"], pin)

@@ -1,7 +1,9 @@
 """Logging in: PIN checks with throttling, and server-side sessions.
 
 Throttling. A PIN has only 10,000 to 1,000,000 values, so wrong guesses are slowed per
-account (the normalised phone, known or not) and per client address:
+account (the E.164 number the typed phone designates, known or not: every spelling of one
+number shares one counter, see :func:`kissi.coop.members.resolve_phone`) and per client
+address:
 
 - after ``FREE_TRIES`` wrong PINs in the last hour, the next try is refused until
   ``2 ** (n - FREE_TRIES + 1)`` seconds after the last failure, capped at ``MAX_DELAY``
@@ -97,13 +99,12 @@ def verify_login(db: sqlite_utils.Database, phone: str, pin: str, client: str,
     if in_transaction(db):
         raise RuntimeError("verify_login must run outside a transaction to record failures")
     now = time.time() if now is None else now
-    phone = members.normalize_phone(phone)
+    phone, user = members.resolve_phone(db, phone)
     client = str(client or "unknown")[:64]
     wait = retry_after(db, phone, client, now)
     if wait > 0:
         raise TooMany("login_throttled", "Too many wrong PINs. Try again in %(seconds)s seconds",
                       "pin", seconds=wait)
-    user = members.find_by_phone(db, phone)
     ok = members.pin_matches(user["pin_hash"] if user else _dummy_hash(), str(pin or ""))
     with transaction(db):
         if not (user and ok):
@@ -119,14 +120,12 @@ def verify_login(db: sqlite_utils.Database, phone: str, pin: str, client: str,
 
 def unlock(db: sqlite_utils.Database, actor: dict | None, phone: str) -> dict:
     """Clear an account's wrong PINs. ``actor`` is her trainer, an admin, or None (CLI)."""
-    user = members.find_by_phone(db, members.normalize_phone(phone))
+    user = members.find_by_phone(db, phone)
     if user is None:
         raise members.NotFound("user", "phone")
     members.require_manager(actor, user)
     with transaction(db):
-        db.execute("delete from login_failures where phone in ({})".format(
-            ",".join("?" * len(members.phone_candidates(user["phone"])))),
-            members.phone_candidates(user["phone"]))
+        db.execute("delete from login_failures where phone = ?", [user["phone"]])
     return members.public(user)
 
 

@@ -1,14 +1,16 @@
 """Members: cooperatives, shops and users, their phone numbers and PINs.
 
-A member logs in with her phone number and a PIN of 4 to 6 digits (she reads digits, not
-passwords); a trainer or an admin with 8 to 12 digits. PINs are stored as scrypt hashes,
-and a trader's travels with her user record to the devices of her shop and cooperative so
-she can log in on them offline; staff secrets never leave the hub (docs/security.md).
+A member logs in with her phone number (stored in E.164, see :mod:`kissi.store.phones`:
+a local number belongs to her cooperative's country) and a PIN of 4 to 6 digits (she reads
+digits, not passwords); a trainer or an admin with 8 to 12 digits. PINs are stored as scrypt
+hashes, and a trader's travels with her user record to the devices of her shop and
+cooperative so she can log in on them offline; staff secrets never leave the hub
+(docs/security.md).
 Login throttling and sessions are in :mod:`kissi.coop.logins`.
 """
 from __future__ import annotations
 
-import re
+import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
@@ -16,46 +18,48 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import languages
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..store import changes
+from ..shop import ledger
+from ..store import changes, phones
 from ..store.db import transaction
 
 ROLES = ("trader", "trainer", "admin")
-# Countries of the cooperatives: Côte d'Ivoire, Senegal, Mali. A number typed with its
-# country code keeps it; a local number is stored as typed (digits only).
-COUNTRY_CODES = ("225", "221", "223")
-NAME_MAX = 80
 PIN_HASH_METHOD = "scrypt"  # werkzeug's scrypt: n=2**15, r=8, p=1 (~50 ms, 32 MB)
 STAFF_PIN_MIN, STAFF_PIN_MAX = 8, 12
 USER_FIELDS = "id, role, phone, name, language, cooperative_id, shop_id, created_at"
 
 
-def normalize_phone(raw: str | None) -> str:
-    """Digits only, with ``+225``/``+221``/``+223`` kept when typed (``00`` means ``+``).
+def resolve_phone(db: sqlite_utils.Database, typed) -> tuple[str, dict | None]:
+    """``(number, user)``: the E.164 number a typed phone designates and its live member.
 
-    Spaces, dots, dashes and brackets are dropped. The local part has 8 to 10 digits
-    (Mali 8, Senegal 9, Côte d'Ivoire 10).
+    A number typed with its country code is that number. A local number is read in each
+    country whose members this node holds (the node's default first) and designates a
+    member only when it is her number read in *her* cooperative's country: ``+221`` in
+    front of an Ivorian local number is another number, and logs into nobody's account.
+    ``number`` is the member's own, else the reading in the node's default country: it
+    keys the wrong-PIN counter, so every spelling of one number shares one counter.
+    Raises :class:`~kissi.errors.Invalid` (``bad_phone``) for what is no phone number.
     """
-    text = re.sub(r"[\s.\-()/]", "", str(raw or ""))
-    if text.startswith("00"):
-        text = "+" + text[2:]
-    prefix = ""
-    if text.startswith("+"):
-        text = text[1:]
-        prefix = next((c for c in COUNTRY_CODES if text.startswith(c)), None)
-        if prefix is None:
-            raise Invalid("bad_phone", "This country code is not supported", "phone")
-        text = text[len(prefix):]
-        prefix = "+" + prefix
-    if not text.isdigit() or not 8 <= len(text) <= 10:
-        raise Invalid("bad_phone", "A phone number has 8 to 10 digits", "phone")
-    return prefix + text
+    if phones.is_international(typed):
+        number = phones.e164(typed, phones.node_country(db))
+        return number, _live_user(db, number)
+    readings = {}
+    for country in phones.local_countries(db):
+        try:
+            readings.setdefault(phones.e164(typed, country), country)
+        except Invalid:
+            continue
+    if not readings:
+        raise Invalid("bad_phone", "This phone number is not right", "phone")
+    found = [u for u in map(functools.partial(_live_user, db), readings) if u is not None
+             and phones.cooperative_country(db, u["cooperative_id"]) == readings[u["phone"]]]
+    if len(found) == 1:
+        return found[0]["phone"], found[0]
+    return next(iter(readings)), None
 
 
-def phone_candidates(phone: str) -> list[str]:
-    """The stored forms a typed number may match: as typed, with or without a country code."""
-    if phone.startswith("+"):
-        return [phone, phone[4:]]
-    return [phone, *("+" + c + phone for c in COUNTRY_CODES)]
+def _live_user(db, number: str) -> dict | None:
+    rows = list(db.query("select * from users where phone = ? and deleted = 0", [number]))
+    return rows[0] if rows else None
 
 
 def check_pin(pin: str | None, role: str = "trader") -> str:
@@ -82,13 +86,9 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
     return check_password_hash(pin_hash, pin)
 
 
-def check_name(name: str | None, field: str = "name") -> str:
-    name = " ".join(str(name or "").split())
-    if not name:
-        raise Invalid("name_missing", "A name is needed", field)
-    if len(name) > NAME_MAX:
-        raise Invalid("name_too_long", "A name has at most 80 characters", field)
-    return name
+def check_name(name, field: str = "name") -> str:
+    """A member's, shop's or cooperative's name: the ledger's one name check."""
+    return ledger.check_name(name, field)
 
 
 def check_language(code: str | None) -> str:
@@ -99,9 +99,13 @@ def check_language(code: str | None) -> str:
 
 # -- cooperatives and shops -----------------------------------------------------------------
 
-def create_cooperative(db: sqlite_utils.Database, name: str, region: str | None = None) -> dict:
+def create_cooperative(db: sqlite_utils.Database, name: str, region: str | None = None,
+                       country: str | None = None) -> dict:
+    """A cooperative; ``country`` (CI, SN, ML, BF...) is where its members' local phone
+    numbers belong (None: the node's default, see :mod:`kissi.store.phones`)."""
     return changes.insert_record(db, "cooperatives", {
         "name": check_name(name), "region": check_name(region, "region") if region else None,
+        "country": phones.check_country(country) if country else None,
         "created_at": changes.utc_now()})
 
 
@@ -154,16 +158,10 @@ def add_user(db: sqlite_utils.Database, *, role: str, phone: str, pin: str, name
     """
     if role not in ROLES:
         raise Invalid("bad_role", "This role is not known", "role")
-    phone = normalize_phone(phone)
     pin_hash = hash_pin(pin, role)
     name = check_name(name)
     language = check_language(language)
     with transaction(db):
-        taken = db.execute(
-            f"select 1 from users where phone in ({','.join('?' * len(phone_candidates(phone)))})",
-            phone_candidates(phone)).fetchone()
-        if taken:
-            raise Conflict("phone_taken", "This phone number already has an account", "phone")
         if shop_id is not None:
             shop = get_shop(db, shop_id)
             if cooperative_id is not None and shop["cooperative_id"] != cooperative_id:
@@ -178,6 +176,9 @@ def add_user(db: sqlite_utils.Database, *, role: str, phone: str, pin: str, name
             shop_id = create_shop(db, cooperative_id, name, language=language)["id"]
         if role == "admin":
             shop_id = cooperative_id = None
+        phone = phones.e164(phone, phones.cooperative_country(db, cooperative_id))
+        if db.execute("select 1 from users where phone = ?", [phone]).fetchone():
+            raise Conflict("phone_taken", "This phone number already has an account", "phone")
         row = changes.insert_record(db, "users", {
             "role": role, "phone": phone, "name": name, "pin_hash": pin_hash,
             "language": language, "cooperative_id": cooperative_id, "shop_id": shop_id,
@@ -198,13 +199,10 @@ def get_user(db: sqlite_utils.Database, user_id: str | None) -> dict:
     return rows[0]
 
 
-def find_by_phone(db: sqlite_utils.Database, phone: str) -> dict | None:
-    """The live user a typed (normalised) number designates, with its PIN hash, or None."""
-    candidates = phone_candidates(phone)
-    rows = list(db.query(
-        f"select * from users where phone in ({','.join('?' * len(candidates))})"
-        " and deleted = 0", candidates))
-    return rows[0] if len(rows) == 1 else None
+def find_by_phone(db: sqlite_utils.Database, typed) -> dict | None:
+    """The live user a typed number designates, with its PIN hash, or None (see
+    :func:`resolve_phone`)."""
+    return resolve_phone(db, typed)[1]
 
 
 def can_manage(actor: dict | None, target: dict) -> bool:

@@ -6,18 +6,16 @@ unpaid debt" in :func:`debtors` is found.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from urllib.parse import quote
 
 import sqlite_utils
 
 from ..errors import Invalid, NotFound
-from ..store import changes
+from ..store import changes, phones
 from . import ledger
 from .ledger import N_
 
-_PHONE = re.compile(r"^\+?[0-9 .\-()]{6,20}$")
 _CUSTOMER = ("id", "name", "phone", "photo", "voice_label", "created_at")
 
 # An entry counts unless it is the credit of a voided sale.
@@ -25,12 +23,16 @@ _COUNTS = "not (e.kind = 'credit' and e.sale_id is not null and exists" \
           " (select 1 from sale_voids v where v.id = e.sale_id))"
 
 
-def _check_phone(phone):
+def _check_phone(db, shop_id: str, phone):
+    """A customer's number in E.164, a local one read in her shop's country (as members'
+    numbers are, see :mod:`kissi.store.phones`), so that the WhatsApp link reaches her."""
     if phone is None or (isinstance(phone, str) and not phone.strip()):
         return None
-    if not isinstance(phone, str) or not _PHONE.match(phone.strip()):
-        raise Invalid("bad_phone", N_("Enter a phone number"), "phone")
-    return phone.strip()
+    return phones.e164(phone, _country(db, shop_id))
+
+
+def _country(db, shop_id: str) -> str:
+    return phones.cooperative_country(db, ledger.shop(db, shop_id)["cooperative_id"])
 
 
 def create_customer(db: sqlite_utils.Database, shop_id: str, *, name, phone=None,
@@ -38,7 +40,7 @@ def create_customer(db: sqlite_utils.Database, shop_id: str, *, name, phone=None
     """A customer of this shop (created offline like anything else)."""
     ledger.shop(db, shop_id)
     row = changes.insert_record(db, "customers", {
-        "shop_id": shop_id, "name": ledger.check_name(name), "phone": _check_phone(phone),
+        "shop_id": shop_id, "name": ledger.check_name(name), "phone": _check_phone(db, shop_id, phone),
         "created_at": at or changes.utc_now()})
     return get_customer(db, shop_id, row["id"])
 
@@ -53,7 +55,7 @@ def update_customer(db: sqlite_utils.Database, shop_id: str, customer_id: str, *
     if "name" in fields:
         clean["name"] = ledger.check_name(fields["name"])
     if "phone" in fields:
-        clean["phone"] = _check_phone(fields["phone"])
+        clean["phone"] = _check_phone(db, shop_id, fields["phone"])
     for key in ("photo", "voice_label"):
         if key in fields:
             clean[key] = ledger.check_text(fields[key], key)
@@ -165,22 +167,18 @@ def debtors(db: sqlite_utils.Database, shop_id: str) -> list[dict]:
 
 
 def reminder_link(db: sqlite_utils.Database, shop_id: str, customer_id: str,
-                  message: str | Callable[..., str], *, country_code: str = "225") -> str:
+                  message: str | Callable[..., str]) -> str:
     """A WhatsApp link (``https://wa.me/<digits>?text=...``) with a prefilled reminder.
 
     ``message`` is the already-translated text: a template with ``{name}``, ``{amount}``
     (digits grouped, "1 500") and ``{shop}``, or a callable taking those keywords.
-    A number without ``+`` or ``00`` is taken as local and gets ``country_code``.
+    The number is her E.164 one (a number stored before numbers were normalised is read
+    in the shop's country, like a new one).
     """
     customer = get_customer(db, shop_id, customer_id)
     if not customer["phone"]:
         raise Invalid("no_phone", N_("This customer has no phone number"), "phone")
-    phone = customer["phone"].strip()
-    digits = re.sub(r"\D", "", phone)
-    if phone.startswith("00"):
-        digits = digits[2:]
-    elif not phone.startswith("+") and not digits.startswith(country_code):
-        digits = country_code + digits
+    digits = phones.e164(customer["phone"], _country(db, shop_id))[1:]
     values = {"name": customer["name"], "amount": ledger.format_amount(customer["balance"]),
               "shop": ledger.shop(db, shop_id)["name"]}
     text = message(**values) if callable(message) else message.format(**values)

@@ -6,6 +6,7 @@ fault, before anything is written, so a refused operation leaves no row behind.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,11 +31,17 @@ MOBILE_PROVIDERS = {"orange": "Orange Money", "mtn": "MTN MoMo", "moov": "Moov M
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
+MAX_INT = 10**15 - 1  # what SQLite's 64-bit integers hold with room to add, and 15 typed digits
+
+
 def check_int(value, field: str) -> int:
-    """``value`` as an int; bools, floats and text that is not a whole number are refused."""
+    """``value`` as an int of at most 15 digits; bools, floats, text that is not a whole
+    number in ASCII digits, and integers SQLite cannot hold are refused."""
     if isinstance(value, bool):
         raise Invalid("not_a_number", N_("Enter a number"), field)
     if isinstance(value, int):
+        if abs(value) > MAX_INT:
+            raise Invalid("not_a_number", N_("Enter a number"), field)
         return value
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,15}", value.strip()):
         return int(value.strip())
@@ -61,29 +68,70 @@ def check_amount(value, field: str, *, allow_zero: bool = True) -> int:
     return value
 
 
+# Characters no text of hers needs and that hide or disguise text: bidi overrides,
+# embeddings and isolates (U+202A-202E, U+2066-2069) turn "Awa" into what a page or a
+# terminal shows backwards; plus the blank letters that look like nothing (Hangul fillers,
+# the braille blank, the combining grapheme joiner), which Unicode files as letters.
+_BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f")
+_TEXT_CONTROLS = frozenset("\t\n\r")  # a note typed in a text area may have lines
+
+
+def _refuse_hidden(value: str, field: str, allowed: frozenset = frozenset()) -> None:
+    """Refuse control characters (Cc: NUL, ANSI escapes), lone surrogates (Cs: not text,
+    SQLite cannot store them) and bidi controls, except ``allowed``."""
+    for c in value:
+        if c in allowed:
+            continue
+        if c in _BIDI or unicodedata.category(c) in ("Cc", "Cs"):
+            raise Invalid("bad_characters", N_("This text has characters that cannot be shown"), field)
+
+
+def _visible(c: str) -> bool:
+    """Whether ``c`` shows as something: not a space, a format character (ZWJ, ZWNJ...),
+    a combining mark alone or a blank letter."""
+    return (unicodedata.category(c)[0] not in "ZCM" and c not in _BLANK_LETTERS
+            and not c.isspace())
+
+
 def check_name(value, field: str = "name", *, required: bool = True) -> str | None:
-    """A name of 1 to 80 characters, trimmed."""
+    """A name of 1 to 80 characters, trimmed, spaces collapsed: every name of the project
+    (products, customers, members, shops, cooperatives, plans) goes through here.
+
+    Accents, Arabic, N'Ko, apostrophes and the joiners (ZWJ/ZWNJ) inside Arabic or Indic
+    names are kept; control characters and bidi controls are refused, and so is a name
+    with nothing visible in it (only spaces, joiners or blank letters).
+    """
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value.strip():
         if not required and (value is None or value == ""):
             return None
         raise Invalid("name_required", N_("Enter a name"), field)
+    _refuse_hidden(value, field)
     value = " ".join(value.split())
+    if not any(_visible(c) for c in value):
+        raise Invalid("name_required", N_("Enter a name"), field)
     if len(value) > MAX_NAME:
         raise Invalid("name_too_long", N_("The name is too long (80 characters at most)"), field)
     return value
 
 
 def check_text(value, field: str, *, required: bool = False, limit: int = MAX_NOTE) -> str | None:
-    """Free text (a note, a supplier, a reason) of at most ``limit`` characters."""
+    """Free text (a note, a supplier, a reason) of at most ``limit`` characters; control
+    characters other than tabs and line breaks, and bidi controls, are refused."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise Invalid("text_required", N_("This cannot be empty"), field)
         return None
     if not isinstance(value, str):
         raise Invalid("not_text", N_("Enter some text"), field)
+    _refuse_hidden(value, field, _TEXT_CONTROLS)
     value = value.strip()
+    if not any(_visible(c) for c in value):
+        if required:
+            raise Invalid("text_required", N_("This cannot be empty"), field)
+        return None
     if len(value) > limit:
         raise Invalid("text_too_long", N_("The text is too long"), field)
     return value

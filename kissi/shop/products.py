@@ -92,6 +92,8 @@ def _check_low_stock(value, unit_code):
     value = ledger.check_int(value, "low_stock")
     if value < 0:
         raise Invalid("qty_not_positive", N_("The quantity cannot be negative"), "low_stock")
+    if value > ledger.MAX_QTY:
+        raise Invalid("qty_too_high", N_("The quantity is too high"), "low_stock")
     if value and not UNITS[unit_code].divisible and value % 1000:
         raise Invalid("whole_number_only", N_("This product is counted in whole numbers"), "low_stock")
     return value

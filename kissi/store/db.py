@@ -89,10 +89,23 @@ def end(db: sqlite_utils.Database, commit: bool) -> None:
 
 # -- migrations -----------------------------------------------------------------------
 
-def _migration_files() -> list[tuple[str, str]]:
+def _migration_files() -> list[tuple[str, resources.abc.Traversable]]:
+    """``(name, file)`` of each migration: SQL scripts, and Python files (a ``migrate(db)``
+    function) for the changes SQL cannot express, such as normalising phone numbers."""
     folder = resources.files("kissi.store") / "migrations"
-    files = sorted(p for p in folder.iterdir() if p.name.endswith(".sql"))
-    return [(p.name[: -len(".sql")], p.read_text(encoding="utf-8")) for p in files]
+    files = sorted(p for p in folder.iterdir() if p.name.endswith((".sql", ".py")))
+    return [(p.name.rsplit(".", 1)[0], p) for p in files]
+
+
+def _run(db: sqlite_utils.Database, name: str, path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.name.endswith(".py"):
+        namespace: dict = {"__name__": f"kissi.store.migrations.{name}"}
+        exec(compile(text, path.name, "exec"), namespace)  # our own packaged file
+        namespace["migrate"](db)
+        return
+    for statement in _statements(text):
+        db.execute(statement)
 
 
 def applied_migrations(db: sqlite_utils.Database) -> list[str]:
@@ -109,20 +122,20 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply every migration not yet recorded in the database, each in its own transaction.
 
-    Migrations are ``kissi/store/migrations/NNNN_name.sql`` files applied in name order and
-    recorded in ``_migrations``; returns the names applied now.
+    Migrations are ``kissi/store/migrations/NNNN_name.sql`` (or ``.py``, with a
+    ``migrate(db)`` function) files applied in name order and recorded in ``_migrations``;
+    returns the names applied now.
     """
     db.execute(
         "create table if not exists _migrations (name text primary key, applied_at text not null)"
     )
     done = set(applied_migrations(db))
     applied = []
-    for name, sql in _migration_files():
+    for name, path in _migration_files():
         if name in done:
             continue
         with transaction(db):
-            for statement in _statements(sql):
-                db.execute(statement)
+            _run(db, name, path)
             db.execute(
                 "insert into _migrations (name, applied_at) values (?, ?)",
                 [name, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())],

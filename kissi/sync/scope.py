@@ -16,14 +16,14 @@ the hub) gets nothing written. One bad entry refuses the whole batch with
 - accounts: no device and no hub makes an admin; a shop device pushes no new account; a
   cooperative device creates traders only; a staff member's secret code
   (``pin_hash`` of a trainer or admin) never travels: it is :data:`NO_PIN` on every device,
-  and a phone number that only looks different from another member's (same last 8
-  digits) is refused.
+  and a user's phone must already be in its E.164 form for her cooperative's country and
+  belong to no other member (a look-alike spelling of a trainer's number is refused).
 """
 from __future__ import annotations
 
 import re
 
-from ..store import changes
+from ..store import changes, phones
 from ..store.changes import SYNCED
 from ..store.ids import is_uuid
 from .apply import BadEntry
@@ -32,7 +32,6 @@ from .apply import BadEntry
 NO_PIN = "!hub"
 # Written by trainers and admins (kissi/coop/plans.py): a trader's own device never sends them.
 COLLECTED = ("subscriptions", "subscription_payments", "subscription_reversals")
-LOOKALIKE_DIGITS = 8
 _HLC = re.compile(r"^[0-9a-f]{16}\.[0-9a-f]{4}$")
 
 
@@ -159,9 +158,9 @@ class Checker:
         if not self.pulling and self.kind == "shop" and table in COLLECTED:
             bad("a shop device cannot record subscriptions")
         if table == "users":
-            self._check_account(e, data, current, bad)
+            self._check_account(e, data, current, coop_id, bad)
 
-    def _check_account(self, e, data, current, bad) -> None:
+    def _check_account(self, e, data, current, coop_id, bad) -> None:
         role = data.get("role") or (current or {}).get("role") or self.roles.get(e["row_id"])
         self.roles[e["row_id"]] = role
         allowed = ("trader",) if self.kind == "shop" or not self.pulling else ("trader", "trainer")
@@ -171,10 +170,5 @@ class Checker:
             bad("a shop device cannot create accounts")
         if role != "trader" and data.get("pin_hash", NO_PIN) != NO_PIN:
             bad("a staff member's secret code never leaves the hub")
-        phone = data.get("phone")
-        if phone is not None:
-            digits = re.sub(r"\D", "", phone)[-LOOKALIKE_DIGITS:]
-            if len(digits) < LOOKALIKE_DIGITS or self.db.execute(
-                    "select 1 from users where id != ? and substr(phone, -?) = ?",
-                    [e["row_id"], LOOKALIKE_DIGITS, digits]).fetchone():
-                bad("this phone number is another member's")
+        if "phone" in data and (why := phones.pushed_user_problem(self.db, e["row_id"], data["phone"], coop_id)):
+            bad(why)

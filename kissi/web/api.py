@@ -30,18 +30,51 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 idempotency.init_blueprint(bp)
 
 
+MAX_DEPTH = 32  # nesting of a JSON body: kissi's own bodies need 3
+
+
 def body() -> dict:
-    """The JSON object sent; an empty body is ``{}``; anything else is a 400."""
+    """The JSON object sent; an empty body is ``{}``; anything else is a 400.
+
+    Also a 400: nesting deeper than :data:`MAX_DEPTH` (Python's parser would recurse until
+    it fails), and text that is not Unicode text (``"\\ud800"``, a lone surrogate that
+    JSON can spell but no database or page can hold).
+    """
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(raw) if _depth(raw) <= MAX_DEPTH else None
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, UnicodeError, RecursionError):
         data = None
     if not isinstance(data, dict):  # DomainError's own status: 400
         raise DomainError("bad_json", N_("The request body is not a JSON object"))
     return data
+
+
+def _depth(raw: bytes) -> int:
+    """How deep brackets nest in ``raw`` (those inside strings count too: an upper bound)."""
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+def int_arg(name: str, default: int | None, *, lowest: int = 0, highest: int = 2**63 - 1) -> int:
+    """A whole-number query argument in ASCII digits (``int()`` also reads ``٣``, which
+    SQLite refuses) between ``lowest`` and ``highest``; anything else is a 422 naming it."""
+    text = request.args.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 19) or not (
+            lowest <= int(text) <= highest):
+        raise Invalid("not_a_number", N_("Enter a number"), name)
+    return int(text)
 
 
 def pick(data: dict, *names: str) -> dict:
@@ -147,11 +180,9 @@ def alerts():
 @shop_required
 def list_sales():
     args = request.args
-    limit = args.get("limit", "50")
-    if not limit.isdigit():
-        raise Invalid("not_a_number", N_("Enter a number"), "limit")
+    limit = int_arg("limit", 50)
     return jsonify(sales=sales.list_sales(get_db(), g.shop_id, day=args.get("day"),
-                                          before=args.get("before"), limit=int(limit)))
+                                          before=args.get("before"), limit=limit))
 
 
 @bp.post("/sales")

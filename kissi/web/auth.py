@@ -119,9 +119,19 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+def safe_next(target) -> str:
+    """Where to go after a form (``next``): a path of this site, else the home page.
+
+    Only printable ASCII starting with one ``/``: browsers drop tabs and newlines from a
+    URL and read ``\\`` as ``/``, so ``/``, a tab, ``/evil.example`` lands on ``//evil.example``,
+    another site; a CR or LF would also break the ``Location`` header. Used by every view
+    that redirects to a ``next`` (login, language, text size).
+    """
+    if (isinstance(target, str) and target.startswith("/") and len(target) <= 2000
+            and all(" " <= c <= "~" for c in target) and "\\" not in target):
+        parts = urlsplit(target)
+        if not (parts.scheme or parts.netloc or target.startswith("//")):
+            return target
     return url_for("pages.home")
 
 
@@ -146,6 +156,7 @@ def login():
     try:
         user = logins.verify_login(db, phone, pin, client_address())
     except DomainError as err:
+        g.retry_after = err.params.get("seconds")  # a 429 says when to come back
         return render_template("login.html", phone=phone, pin="", next=next_url,
                                error=err), err.status
     logins.revoke_session(db, session.get("sid"))
@@ -153,7 +164,7 @@ def login():
     session.clear()
     session.permanent = True
     session.update(sid=token, phone=user["phone"])
-    return redirect(_safe_next(next_url))
+    return redirect(safe_next(next_url))
 
 
 # What outlives a logout in the cookie: choices about the phone, nothing about a person.
@@ -182,7 +193,7 @@ def language():
     session["language"] = code
     if g.user:
         members.set_language(get_db(), g.user["id"], code)
-    return redirect(_safe_next(next_url))
+    return redirect(safe_next(next_url))
 
 
 def init_app(app) -> None:

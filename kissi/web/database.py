@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 
-from ..store import db as store
+from ..store import db as store, phones
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -18,7 +18,8 @@ MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 def get_db():
     """The request's database handle, opened on first use."""
     if "db" not in g:
-        g.db = store.connect(current_app.config["DATABASE"])
+        g.db = phones.set_node_country(store.connect(current_app.config["DATABASE"]),
+                                       current_app.config["DEFAULT_COUNTRY"])
     return g.db
 
 

@@ -2,11 +2,12 @@
 
 API (``/api/...``): ``{"error": {"code", "message", "field"}}`` with a 4xx status.
 Pages: the ``error.html`` template with the translated message, an icon and the audio
-prompt key ``error.<code>``.
+prompt key ``error.<code>``. Every 429 says when to come back in ``Retry-After``: the
+error's ``seconds`` (a view that renders its own 429 sets ``g.retry_after``), else 1.
 """
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
@@ -36,9 +37,18 @@ def respond(status: int, code: str, message: str, field: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
+        if err.status == 429:
+            g.retry_after = err.params.get("seconds")
         return respond(err.status, err.code, gettext(err.message, **err.params), err.field)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         code = (err.name or "error").lower().replace(" ", "_")
         return respond(err.code or 500, code, gettext(err.description or err.name))
+
+    @app.after_request
+    def _retry_after(response):
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            seconds = g.get("retry_after")
+            response.headers["Retry-After"] = str(max(1, int(seconds))) if isinstance(seconds, int) else "1"
+        return response

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import lazy_gettext as _l
 
 from ..coop import logins
-from .auth import _safe_next, login_required, role_required
+from .auth import login_required, role_required, safe_next
 from .database import get_db
 
 bp = Blueprint("pages", __name__)
@@ -51,7 +51,7 @@ def help():
 def textsize():
     """Large-text mode on or off (kept in the session, so also before login)."""
     session["big"] = not session.get("big")
-    return redirect(_safe_next(request.values.get("next")))
+    return redirect(safe_next(request.values.get("next")))
 
 
 @bp.post("/members/unlock")

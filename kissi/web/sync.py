@@ -27,9 +27,10 @@ from flask import (
 )
 from flask_babel import gettext
 
-from ..errors import Invalid
+from ..errors import DomainError, Invalid
 from ..store import hlc
 from ..sync import client, hub, identity, protocol, scheduler
+from .api import body as json_body, int_arg
 from .auth import role_required
 from .database import MUTATING, get_db, own_transaction
 
@@ -92,10 +93,14 @@ def api_enroll():
     """Redeem a code. Clients also send it as ``Authorization: Bearer CODE``, which lets the
     call through the pages' CSRF check (no browser form can set that header)."""
     _hub_only()
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+    try:
+        data = json_body()
+    except DomainError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("code"), str):
         raise Invalid("bad_request", "Send the enrollment code as JSON", "code")
-    return jsonify(hub.redeem(get_db(), body["code"], body.get("node_id"), body.get("name")))
+    name = data.get("name") if isinstance(data.get("name"), str) else None
+    return jsonify(hub.redeem(get_db(), data["code"], data.get("node_id"), name))
 
 
 
@@ -115,12 +120,9 @@ def api_push():
 def api_pull():
     _hub_only()
     device = _device()
-    try:
-        cursor = int(request.args.get("c", 0))
-        limit = int(request.args.get("n", hub.PULL_LIMIT))
-        edge_ms = int(request.args["t"]) if "t" in request.args else None
-    except ValueError:
-        raise Invalid("bad_request", "The cursor is a number", "c") from None
+    cursor = int_arg("c", 0)
+    limit = int_arg("n", hub.PULL_LIMIT)
+    edge_ms = int_arg("t", None, highest=2**48)  # ms since 1970: 2**48 is the year 10889
     skew = edge_ms - hlc.now_ms() if edge_ms is not None else None
     out = hub.pull(get_db(), device, cursor, limit, skew)
     return _reply(out.pop("entries"), **out)
