@@ -19,7 +19,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import GenerationMode
 
-from factories import PIN
+from factories import PIN, STAFF_PIN
 from kissi.coop import members
 from kissi.shop import credit, products
 from kissi.sync import hub, protocol
@@ -43,17 +43,17 @@ def served(tmp_path_factory):
     coop = members.create_cooperative(db, "Coop Adjamé")
     trader = members.add_user(db, role="trader", phone="0701010101", pin=PIN, name="Awa",
                               cooperative_id=coop["id"])
-    members.add_user(db, role="trainer", phone="0703030303", pin=PIN, name="Fatou", cooperative_id=coop["id"])
+    members.add_user(db, role="trainer", phone="0703030303", pin=STAFF_PIN, name="Fatou", cooperative_id=coop["id"])
     products.create_product(db, trader["shop_id"], name="Savon", price=250)
     credit.create_customer(db, trader["shop_id"], name="Mariam", phone="0707070707")
     code = hub.create_enrollment(db, "shop", trader["shop_id"])["code"]
     token = hub.redeem(db, code, None, "fuzz")["token"]
     url = node.serve()
     sessions = {}
-    for role, phone in (("trader", "0701010101"), ("trainer", "0703030303")):
+    for role, phone, pin in (("trader", "0701010101", PIN), ("trainer", "0703030303", STAFF_PIN)):
         session = requests.Session()
         session.headers["Sec-Fetch-Site"] = "same-origin"  # as the browser says for her own pages
-        answer = session.post(f"{url}/login", data={"phone": phone, "pin": PIN}, allow_redirects=False)
+        answer = session.post(f"{url}/login", data={"phone": phone, "pin": pin}, allow_redirects=False)
         assert answer.status_code == 302, answer.text
         sessions[role] = session
     yield {"url": url, "sessions": sessions, "token": token}
