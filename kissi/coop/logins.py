@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import functools
 import hashlib
+import json
 import secrets
 import time
 
@@ -163,6 +164,28 @@ def session_user(db: sqlite_utils.Database, token: str | None, max_idle: int) ->
             db.execute("update sessions set last_seen = ? where id = ?",
                        [changes.utc_now(), _key(token)])
     return members.get_user(db, row[1])
+
+
+def session_data(db: sqlite_utils.Database, token: str | None) -> dict:
+    """What this session keeps between pages (``{}`` without a live session).
+
+    Kept server-side so that its value does not depend on the order in which the answers
+    reach the phone (a cookie is rewritten by every answer, stale ones included)."""
+    if not token:
+        return {}
+    row = db.execute("select data from sessions where id = ? and revoked_at is null",
+                     [_key(token)]).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def update_session_data(db: sqlite_utils.Database, token: str | None, **values) -> dict:
+    """Set (or, with ``None``, drop) keys of this session's data; returns the new data."""
+    data = {k: v for k, v in {**session_data(db, token), **values}.items() if v is not None}
+    if token:
+        with transaction(db):
+            db.execute("update sessions set data = ? where id = ?",
+                       [json.dumps(data, separators=(",", ":")) if data else None, _key(token)])
+    return data
 
 
 def revoke_session(db: sqlite_utils.Database, token: str | None) -> None:
