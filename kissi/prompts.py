@@ -105,6 +105,7 @@ PROMPTS.update({
     "cash.reset": _l("Start again"),
     "error.csrf": _l("This request came from another site and was refused"),
     "error.login_required": _l("Please log in"),
+    "error.form_already_sent": _l("This form was already sent. Open the page again to start a new one."),
     "error.forbidden": _l("This is not for your account"),
     "error.no_shop": _l("This account has no shop"),
     "error.wrong_pin": _l("Wrong phone number or secret code"),

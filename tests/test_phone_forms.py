@@ -5,6 +5,8 @@ which answers land, a form sent twice, a page reloaded.
 """
 from __future__ import annotations
 
+import re
+
 from web_helpers import awa, shop_ids  # noqa: F401 (fixtures)
 
 
@@ -17,3 +19,28 @@ def test_basket_survives_a_late_answer_carrying_the_old_cookie(awa, shop_ids):  
     awa.set_cookie("session", before)  # the late answer's Set-Cookie
     page = awa.get("/sell/").get_data(as_text=True)
     assert 'data-prompt="sale.basket"' in page and "🧺 2 ·" in page
+
+
+def test_a_form_sent_twice_records_one_sale(awa, db, shop_ids):  # noqa: F811
+    """Back then send again, without JavaScript: the same one-time token, the first answer."""
+    page = awa.get(f"/sell/{shop_ids['soap']}").get_data(as_text=True)
+    token = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    before = db.execute("select count(*) from sales").fetchone()[0]
+    first = awa.post(f"/sell/{shop_ids['soap']}", data={"once": token, "qty": "1", "pay": "cash"})
+    again = awa.post(f"/sell/{shop_ids['soap']}", data={"once": token, "qty": "1", "pay": "cash"})
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    changed = awa.post(f"/sell/{shop_ids['soap']}", data={"once": token, "qty": "2", "pay": "cash"})
+    assert changed.status_code == 422 and "This form was already sent" in changed.get_data(as_text=True)
+    assert db.execute("select count(*) from sales").fetchone()[0] == before + 1
+
+
+def test_each_step_of_a_form_keeps_its_token(awa, shop_ids):  # noqa: F811
+    """The mobile money step answers with the token it was sent: a resubmitted step, then
+    the provider, is still the first sale."""
+    page = awa.get(f"/sell/{shop_ids['soap']}").get_data(as_text=True)
+    token = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    step = awa.post(f"/sell/{shop_ids['soap']}", data={"once": token, "pay": "mobile"}).get_data(as_text=True)
+    assert f'name="once" value="{token}"' in step
+    fresh = awa.get(f"/sell/{shop_ids['soap']}").get_data(as_text=True)
+    assert f'value="{token}"' not in fresh

@@ -108,7 +108,9 @@
     e.preventDefault();
     var data;
     try { data = new FormData(f, by); } catch (x) { data = new FormData(f); }
-    var item = {key: uuid(), url: f.action, body: new URLSearchParams(data).toString(), at: Date.now()};
+    var once = f.elements.once;  // the form's one-time token: Back then send again is one sale
+    var item = {key: (once && once.value) || uuid(), url: f.action, body: new URLSearchParams(data).toString(),
+      at: Date.now()};
     var buttons = f.querySelectorAll('button');
     buttons.forEach(function (b) { b.disabled = true; });
     var attempt = navigator.onLine ? send(item) : Promise.reject(new Error('offline'));
@@ -116,6 +118,7 @@
       return db('readwrite', function (s) { return s.put(item); }).then(count).then(function () {
         buttons.forEach(function (b) { b.disabled = false; });
         f.reset();
+        if (once) once.value = once.defaultValue = uuid();  // the next sale on this page is another one
         var note = show('[data-queued]', true);
         if (note) { note.focus(); say('sync.queued'); }
       });

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
-from ..errors import DomainError, Invalid
 from ..coop import logins
+from ..errors import DomainError, Invalid
 from ..shop import credit, ledger, products, sales
 from .auth import shop_required
 from .database import get_db

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..errors import DomainError
 from ..shop import products
-from . import keys
+from . import idempotency, keys
 
 # Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).
 PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month")
@@ -65,4 +65,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_scripts=lambda: present, inline_css=inline_css, error_text=error_text,
         cash_notes=keys.NOTES, cash_coins=keys.COINS, product_icon=product_icon, product_icons=products.ICONS,
-        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS)
+        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS, form_token=idempotency.form_token)
