@@ -320,6 +320,7 @@ PROMPTS.update({
     "coop.month": _l("Her last 30 days"),
     "coop.reset": _l("Give a new secret code"),
     "coop.pin_once": _l("Her secret code, shown only once"),
+    "coop.pin_shown": _l("The secret code was shown once and stays valid"),
     "coop.pin_reset": _l("Her secret code is changed"),
     "coop.added": _l("The member is added"),
     "error.bad_sort": _l("This order is not known"),

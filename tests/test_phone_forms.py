@@ -44,3 +44,24 @@ def test_each_step_of_a_form_keeps_its_token(awa, shop_ids):  # noqa: F811
     assert f'name="once" value="{token}"' in step
     fresh = awa.get(f"/sell/{shop_ids['soap']}").get_data(as_text=True)
     assert f'value="{token}"' not in fresh
+
+
+def test_reloading_the_pin_answer_issues_no_other_pin_and_the_shown_pin_stays_valid(app, db):
+    """Post/redirect/get: the PIN is shown once on a page a reload only reads."""
+    from coop_helpers import coops  # noqa: F401
+    from factories import login, make_cooperative, make_user
+    coop = make_cooperative(db, "Coop R")
+    fatou = make_user(db, "trainer", cooperative_id=coop["id"], name="Fatou", language="en")
+    awa = make_user(db, cooperative_id=coop["id"], name="Awa")
+    trainer = app.test_client()
+    trainer.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    assert login(trainer, fatou).status_code == 302
+    posted = trainer.post(f"/coop/members/{awa['id']}/pin", data={"pin": ""})
+    assert posted.status_code == 302
+    shown = trainer.get(posted.headers["Location"])
+    pin = re.search(r'<p class="pin"[^>]*>(\d+)</p>', shown.get_data(as_text=True)).group(1)
+    reloaded = trainer.get(posted.headers["Location"]).get_data(as_text=True)
+    assert pin not in reloaded and 'data-prompt="coop.pin_shown"' in reloaded
+    phone = app.test_client()
+    phone.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
+    assert login(phone, {**awa, "pin": pin}).status_code == 302
