@@ -65,3 +65,13 @@ def test_reloading_the_pin_answer_issues_no_other_pin_and_the_shown_pin_stays_va
     phone = app.test_client()
     phone.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
     assert login(phone, {**awa, "pin": pin}).status_code == 302
+
+
+def test_credit_sale_to_a_new_customer_without_a_name_says_so(awa, db, shop_ids):  # noqa: F811
+    before = db.execute("select count(*) from sales").fetchone()[0]
+    answer = awa.post(f"/sell/{shop_ids['soap']}", data={"qty": "1", "pay": "credit", "new_name": " ",
+                                                         "new_customer": "1"})
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'class="err"' in page and 'data-prompt="error.name_required"' in page
+    assert 'name="new_name"' in page  # the same step, to type her name
+    assert db.execute("select count(*) from sales").fetchone()[0] == before

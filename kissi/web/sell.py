@@ -144,8 +144,10 @@ def _missing(form, state) -> str | None:
     pay = state["pay"]
     if pay == "mobile" and not form.get("provider"):
         return "mobile"
+    # "new_customer": she tapped record under the new customer's name; an empty name is
+    # then an error to show (create_customer says so), not a silent repeat of the page
     if pay in ("credit", "mixed") and not (state["customer"] or form.get("customer_id")
-                                          or form.get("new_name")):
+                                          or form.get("new_name") or form.get("new_customer")):
         return pay
     if pay == "mixed" and not form.get("confirm"):
         return "mixed"
