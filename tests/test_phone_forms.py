@@ -75,3 +75,13 @@ def test_credit_sale_to_a_new_customer_without_a_name_says_so(awa, db, shop_ids)
     assert answer.status_code == 422 and 'class="err"' in page and 'data-prompt="error.name_required"' in page
     assert 'name="new_name"' in page  # the same step, to type her name
     assert db.execute("select count(*) from sales").fetchone()[0] == before
+
+
+def test_days_ago_and_plan_names_speak_french(app):
+    from flask import g
+
+    from kissi.web.ui import days_ago, plan_name
+    with app.test_request_context("/"):
+        g.language = "fr"
+        assert days_ago(0) == "aujourd’hui" and days_ago(1) == "il y a 1 jour" and days_ago(3) == "il y a 3 jours"
+        assert plan_name({"name": "Small stall"}) == "Petit étal" and plan_name({"name": "Mon plan"}) == "Mon plan"

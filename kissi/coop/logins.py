@@ -32,7 +32,7 @@ import time
 
 import sqlite_utils
 
-from ..errors import DomainError, TooMany
+from ..errors import DomainError, N_plural, TooMany
 from ..store import changes
 from ..store.db import in_transaction, transaction
 from . import members
@@ -43,6 +43,8 @@ MAX_DELAY = 30
 HOURLY_CAP = 100
 WINDOW = 3600
 TOUCH_EVERY = 300  # seconds between two updates of a session's last_seen
+THROTTLED = N_plural("Too many wrong PINs. Try again in %(seconds)s second",
+                     "Too many wrong PINs. Try again in %(seconds)s seconds")
 
 
 @functools.cache
@@ -102,8 +104,8 @@ def verify_login(db: sqlite_utils.Database, phone: str, pin: str, client: str,
     client = str(client or "unknown")[:64]
     wait = retry_after(db, phone, client, now)
     if wait > 0:
-        raise TooMany("login_throttled", "Too many wrong PINs. Try again in %(seconds)s seconds",
-                      "pin", seconds=wait)
+        raise TooMany("login_throttled", THROTTLED[0], "pin", plural=THROTTLED[1], count="seconds",
+                      seconds=wait)
     user = members.find_by_phone(db, phone)
     ok = members.pin_matches(user["pin_hash"] if user else _dummy_hash(), str(pin or ""))
     with transaction(db):

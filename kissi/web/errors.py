@@ -7,7 +7,7 @@ prompt key ``error.<code>``.
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
@@ -28,6 +28,13 @@ def page_error(status: int, code: str, message: str, field: str | None = None):
                            prompt=f"error.{code}"), status
 
 
+def translate(err: DomainError) -> str:
+    """A domain error's message in the request's language, in the plural form its number asks."""
+    if err.plural and err.count in err.params:
+        return ngettext(err.message, err.plural, err.params[err.count], **err.params)
+    return gettext(err.message, **err.params)
+
+
 def respond(status: int, code: str, message: str, field: str | None = None):
     """Answer an error the way the current request expects (JSON for the API, else a page)."""
     return (api_error if wants_json() else page_error)(status, code, message, field)
@@ -36,7 +43,7 @@ def respond(status: int, code: str, message: str, field: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
-        return respond(err.status, err.code, gettext(err.message, **err.params), err.field)
+        return respond(err.status, err.code, translate(err), err.field)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
