@@ -31,7 +31,7 @@ def test_a_form_sent_twice_records_one_sale(awa, db, shop_ids):  # noqa: F811
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"] == first.headers["Location"]
     changed = awa.post(f"/sell/{shop_ids['soap']}", data={"once": token, "qty": "2", "pay": "cash"})
-    assert changed.status_code == 422 and "This form was already sent" in changed.get_data(as_text=True)
+    assert changed.status_code == 422 and "error.form_already_sent" in changed.get_data(as_text=True)
     assert db.execute("select count(*) from sales").fetchone()[0] == before + 1
 
 
