@@ -8,7 +8,7 @@ import pytest
 
 from browser_helpers import PHONE, Node, launch
 from kissi.store import db as store
-from test_browser import seed
+from test_browser import PIN, seed
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -44,3 +44,17 @@ def count(shop, sql: str) -> int:
         return db.execute(sql).fetchone()[0]
     finally:
         db.conn.close()
+
+
+def test_login_keypad_fills_the_pin_once_the_phone_is_complete(browser, shop):
+    """She tapped the phone field first, then typed everything on the big keypad."""
+    page = phone_page(browser)
+    page.goto(shop["node"].url + "/login")
+    page.locator('input[name="phone"]').tap()
+    for d in shop["awa"]["phone"] + PIN:
+        page.locator(f'.kp[data-for="pin"] button[value="{d}"]').tap()
+    assert page.locator('input[name="phone"]').input_value() == shop["awa"]["phone"]
+    assert page.locator('input[name="pin"]').input_value() == PIN
+    page.locator('button[data-prompt="login.submit"]').tap()
+    page.wait_for_url(shop["node"].url + "/")
+    page.context.close()
