@@ -8,7 +8,7 @@ import pytest
 
 from browser_helpers import PHONE, Node, launch
 from kissi.store import db as store
-from test_browser import PIN, seed
+from test_browser import PIN, log_in, seed
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -57,4 +57,26 @@ def test_login_keypad_fills_the_pin_once_the_phone_is_complete(browser, shop):
     assert page.locator('input[name="pin"]').input_value() == PIN
     page.locator('button[data-prompt="login.submit"]').tap()
     page.wait_for_url(shop["node"].url + "/")
+    page.context.close()
+
+
+def test_offline_buttons_that_need_the_node_show_kissis_offline_screen(browser, shop):
+    """Mobile money, credit, part now and the basket ask the node the next question: with
+    the node away she sees kissi's screen (icon, spoken prompt), not the browser's error."""
+    page = phone_page(browser)
+    log_in(page, shop)
+    url = f"{shop['node'].url}/sell/{shop['products'][0]['id']}"
+    page.goto(url)
+    screen = page.locator("[data-offline-step]")
+    for prompt in ("sale.pay_mobile", "sale.pay_credit", "sale.pay_mixed", "sale.add"):
+        page.context.set_offline(True)
+        page.locator(f'button[data-prompt="{prompt}"]').tap()
+        screen.wait_for(state="visible")
+        assert page.url == url and screen.get_attribute("data-prompt") == "sync.offline"
+        assert "📵" in screen.inner_text()
+        screen.locator("button").tap()
+        screen.wait_for(state="hidden")
+    page.context.set_offline(False)
+    page.locator('button[data-prompt="sale.pay_mobile"]').tap()  # online: the next question
+    page.locator('button[name="provider"]').first.wait_for()
     page.context.close()
