@@ -80,3 +80,26 @@ def test_offline_buttons_that_need_the_node_show_kissis_offline_screen(browser, 
     page.locator('button[data-prompt="sale.pay_mobile"]').tap()  # online: the next question
     page.locator('button[name="provider"]').first.wait_for()
     page.context.close()
+
+
+def test_an_offline_sale_carries_the_time_of_the_tap(browser, shop):
+    """Sold while the node is away, sent 4 s later: recorded at the tap, not the arrival."""
+    import time
+    from datetime import UTC, datetime
+    page = phone_page(browser)
+    log_in(page, shop)
+    page.goto(f"{shop['node'].url}/sell/{shop['products'][2]['id']}")
+    page.context.set_offline(True)
+    tapped = datetime.now(UTC)
+    page.locator('button[value="cash"]').tap()
+    page.locator("[data-queued]").wait_for(state="visible")
+    time.sleep(4)
+    page.context.set_offline(False)
+    page.evaluate("window.kissiFlush()")
+    page.wait_for_function("document.documentElement.getAttribute('data-outbox-n') === '0'")
+    db = store.connect(shop["instance"] / "kissi.sqlite3")
+    at = db.execute("select at from sales order by id desc limit 1").fetchone()[0]
+    db.conn.close()
+    recorded = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    assert abs((recorded - tapped).total_seconds()) < 2, (recorded, tapped)
+    page.context.close()

@@ -85,3 +85,26 @@ def test_days_ago_and_plan_names_speak_french(app):
         g.language = "fr"
         assert days_ago(0) == "aujourd’hui" and days_ago(1) == "il y a 1 jour" and days_ago(3) == "il y a 3 jours"
         assert plan_name({"name": "Small stall"}) == "Petit étal" and plan_name({"name": "Mon plan"}) == "Mon plan"
+
+
+def _queued_sale(client, product_id, key, tapped):
+    return client.post(f"/sell/{product_id}", data={"qty": "1", "pay": "cash"},
+                       headers={"Idempotency-Key": key, "Kissi-Tapped-At": tapped})
+
+
+def test_a_queued_sale_is_stamped_with_the_time_of_the_tap_within_bounds(awa, db, shop_ids):  # noqa: F811
+    from datetime import UTC, datetime, timedelta
+    now = datetime.now(UTC)
+    stamp = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S.000Z")  # noqa: E731
+    cases = {"late-55s": now - timedelta(seconds=55), "late-1d": now - timedelta(days=1),
+             "future": now + timedelta(hours=1), "too-old": now - timedelta(days=30)}
+    at = {}
+    for key, tapped in cases.items():
+        answer = _queued_sale(awa, shop_ids["soap"], key, stamp(tapped))
+        sale_id = answer.headers["Location"].rsplit("/", 1)[1]
+        at[key] = datetime.fromisoformat(db.execute("select at from sales where id = ?", [sale_id])
+                                         .fetchone()[0].replace("Z", "+00:00"))
+    assert abs((at["late-55s"] - cases["late-55s"]).total_seconds()) < 1
+    assert abs((at["late-1d"] - cases["late-1d"]).total_seconds()) < 1
+    for refused in ("future", "too-old"):  # not believed: the node's own time
+        assert abs((at[refused] - now).total_seconds()) < 30

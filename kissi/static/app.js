@@ -58,10 +58,19 @@
     });
   }
 
+  // The phone's clock against the node's (data-now of a page the node just served, not a
+  // cached copy): a queued sale carries the time of her tap in the node's time.
+  var offset = +(localStorage.getItem('kissi-offset') || 0);
+  if (H.getAttribute('data-now') && !H.getAttribute('data-offline-at')) {
+    offset = +H.getAttribute('data-now') - Date.now();
+    try { localStorage.setItem('kissi-offset', offset); } catch (x) { /* private mode */ }
+  }
+
   function send(item) {  // resolves with the node's answer; rejects when the node is away
+    var h = {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key};
+    if (item.tapped) h['Kissi-Tapped-At'] = new Date(item.tapped).toISOString();
     return fetch(item.url, {
-      method: 'POST', body: item.body, credentials: 'same-origin',
-      headers: {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key}
+      method: 'POST', body: item.body, credentials: 'same-origin', headers: h
     }).then(function (res) {
       if (res.status === 502 || res.status === 503 || res.status === 504) throw new Error('away');
       return res;
@@ -137,7 +146,7 @@
     var data = formData(f, by);
     var once = f.elements.once;  // the form's one-time token: Back then send again is one sale
     var item = {key: (once && once.value) || uuid(), url: f.action, body: new URLSearchParams(data).toString(),
-      at: Date.now()};
+      at: Date.now(), tapped: Date.now() + offset};
     var buttons = f.querySelectorAll('button');
     buttons.forEach(function (b) { b.disabled = true; });
     var attempt = navigator.onLine ? send(item) : Promise.reject(new Error('offline'));

@@ -35,6 +35,8 @@ from .database import MUTATING, get_db
 from .errors import respond
 
 HEADER = "Idempotency-Key"
+TAPPED = "Kissi-Tapped-At"  # when she tapped, in the node's time (the phone's queue)
+SKEW = 5  # seconds: a tap time further in the future than this is not believed
 KEEP_DAYS = 7
 MAX_KEY = 200
 FIELD = "once"  # the page forms' one-time token
@@ -45,6 +47,29 @@ def form_token() -> str:
     form), else a new one."""
     posted = request.form.get(FIELD, "") if request.method == "POST" else ""
     return posted if 0 < len(posted) <= MAX_KEY else uuid.uuid4().hex
+
+
+def tapped_at() -> str | None:
+    """When a queued post was made, in the node's time, or None (record it as now).
+
+    The phone's queue sends the time of her tap, already corrected by the offset between
+    its clock and the node's, with the post's ``Idempotency-Key``. It is believed only
+    within bounds: not in the future, not older than a queued post can live (the key's
+    :data:`KEEP_DAYS`); else the node's own time is used (rule 12: trust no peer)."""
+    raw = request.headers.get(TAPPED)
+    if raw is None or request.headers.get(HEADER) is None or len(raw) > 40:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    now = datetime.now(UTC)
+    if not now - timedelta(days=KEEP_DAYS) <= when <= now + timedelta(seconds=SKEW):
+        return None
+    when = min(when.astimezone(UTC), now)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _request_hash(pages: bool = False) -> str:

@@ -19,6 +19,7 @@ from ..errors import DomainError, Invalid
 from ..shop import credit, ledger, products, sales
 from .auth import shop_required
 from .database import get_db
+from .idempotency import tapped_at
 from .keys import cash_keyed, keyed
 
 bp = Blueprint("sell", __name__, url_prefix="/sell")
@@ -175,7 +176,7 @@ def _record(db, lines, form, state) -> dict:
         if now >= total and pay == "mixed":
             raise Invalid("paid_now_too_much", "What is paid now must be less than the total", "now")
         options = {"credit": total - now, "customer_id": customer["id"]}
-    return sales.record_sale(db, g.shop_id, lines, user_id=g.user["id"], **options)
+    return sales.record_sale(db, g.shop_id, lines, user_id=g.user["id"], at=tapped_at(), **options)
 
 
 def _page(state, error=None):
