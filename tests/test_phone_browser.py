@@ -103,3 +103,12 @@ def test_an_offline_sale_carries_the_time_of_the_tap(browser, shop):
     recorded = datetime.fromisoformat(at.replace("Z", "+00:00"))
     assert abs((recorded - tapped).total_seconds()) < 2, (recorded, tapped)
     page.context.close()
+
+
+def test_the_restock_cost_summary_is_a_48_px_touch_target(browser, shop):
+    page = phone_page(browser)
+    log_in(page, shop)
+    page.goto(f"{shop['node'].url}/stock/{shop['products'][0]['id']}/restock")
+    box = page.locator("summary").first.bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 48, box
+    page.context.close()
