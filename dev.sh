@@ -44,6 +44,7 @@ case "${1:-}" in
     setup ""
     "$VENV/bin/pybabel" extract --no-location --sort-output -F babel.cfg -k lazy_gettext -k _l \
       -k DomainError:2 -k Invalid:2 -k Conflict:2 -k Forbidden:2 -k TooMany:2 -k AudioError:2 \
+      -k WrongPin:2 -k Unauthorized:2 -k N_plural:1,2 \
       -o locales/messages.pot . >/dev/null
     "$PY" -m kissi.catalogs update
     "$PY" -m kissi.catalogs compile

@@ -46,6 +46,9 @@ def compile_all() -> None:
         if not path.exists():
             continue
         catalog = _read(path)
+        for message in list(catalog):  # a plural not translated in all its forms falls back whole
+            if message.id and isinstance(message.string, tuple) and not all(message.string):
+                catalog.delete(message.id, message.context)
         with path.with_suffix(".mo").open("wb") as f:
             write_mo(f, catalog)
 

@@ -13,17 +13,27 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, code: str, message: str, field: str | None = None, **params):
+    def __init__(self, code: str, message: str, field: str | None = None, *,
+                 plural: str | None = None, count: str | None = None, **params):
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
         self.params = params
+        # a message with a number in it has a plural form; ``count`` names the number's
+        # param, so the web layer picks the form the language's plural rules ask for
+        self.plural = plural
+        self.count = count
 
     @property
     def prompt(self) -> str:
         """The audio prompt key a page plays for this error."""
         return f"error.{self.code}"
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message and its plural for extraction (``./dev.sh i18n``); returns both."""
+    return singular, plural
 
 
 class Invalid(DomainError):

@@ -105,6 +105,7 @@ PROMPTS.update({
     "cash.reset": _l("Start again"),
     "error.csrf": _l("This request came from another site and was refused"),
     "error.login_required": _l("Please log in"),
+    "error.form_already_sent": _l("Start again"),  # the page says why; she hears what to do
     "error.forbidden": _l("This is not for your account"),
     "error.no_shop": _l("This account has no shop"),
     "error.wrong_pin": _l("Wrong phone number or secret code"),
@@ -321,6 +322,7 @@ PROMPTS.update({
     "coop.month": _l("Her last 30 days"),
     "coop.reset": _l("Give a new secret code"),
     "coop.pin_once": _l("Her secret code, shown only once"),
+    "coop.pin_shown": _l("Her secret code, shown only once"),
     "coop.pin_reset": _l("Her secret code is changed"),
     "coop.added": _l("The member is added"),
     "error.bad_sort": _l("This order is not known"),

@@ -26,7 +26,9 @@ from web_helpers import awa, shop_ids  # noqa: F401 (fixtures)
 ROOT = Path(__file__).resolve().parent.parent
 TRADER_LANGUAGES = ("ar", "wo", "bm", "dyu", "bci")
 KEYWORDS = {"gettext": None, "lazy_gettext": None, "_l": None, "_": None, "ngettext": (1, 2),
-            **{name: (2,) for name in ("DomainError", "Invalid", "Conflict", "Forbidden", "TooMany")}}
+            "N_plural": (1, 2),
+            **{name: (2,) for name in ("DomainError", "Invalid", "Conflict", "Forbidden", "TooMany", "WrongPin",
+                                                    "Unauthorized")}}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
@@ -40,7 +42,8 @@ CATALOGS = {code: catalog(code) for code in languages.LANGUAGES}
 
 def translated(cat, msgid) -> bool:
     message = cat.get(msgid)
-    return bool(message and message.string and not message.fuzzy)
+    forms = message.string if message and isinstance(message.string, tuple) else (message and message.string,)
+    return bool(message and all(forms) and not message.fuzzy)
 
 
 def source_strings() -> set[str]:
@@ -70,9 +73,11 @@ def test_every_prompt_has_a_text_in_every_trader_language():
 @pytest.mark.parametrize("code", sorted(languages.LANGUAGES))
 def test_translations_keep_their_placeholders(code):
     for message in CATALOGS[code]:
-        if message.id and message.string:
-            assert sorted(PLACEHOLDER.findall(message.string)) == sorted(PLACEHOLDER.findall(message.id)), \
-                f"{code}: {message.id!r} -> {message.string!r}"
+        source = message.id[-1] if isinstance(message.id, tuple) else message.id  # plural: its forms
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in (f for f in forms if f and source):
+            assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(source)), \
+                f"{code}: {message.id!r} -> {form!r}"
 
 
 def test_traders_languages_await_review_and_hide_nothing_as_fuzzy():

@@ -69,6 +69,8 @@ def test_member_page_shows_her_figures_day_and_30_days(fatou, coops):
 def test_add_member_shows_the_pin_once_and_she_can_log_in(fatou, app, db, coops):
     answer = fatou.post("/coop/members/new", data={"name": "Djeneba", "phone": "0711223344",
                                                    "shop": "Étal Djeneba", "language": "dyu"})
+    assert answer.status_code == 302  # post/redirect/get: a reload sends nothing again
+    answer = fatou.get(answer.headers["Location"])
     assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
     pin = _pin_on(answer.get_data(as_text=True))
     user = members.find_by_phone(db, "0711223344")
@@ -93,7 +95,7 @@ def test_reset_pin_by_page_old_fails_new_works_her_sessions_end(fatou, app, coop
     phone = app.test_client()
     phone.environ_base["HTTP_SEC_FETCH_SITE"] = "same-origin"
     assert login(phone, awa).status_code == 302 and phone.get("/").status_code == 200
-    answer = fatou.post(f"/coop/members/{awa['id']}/pin")
+    answer = fatou.get(fatou.post(f"/coop/members/{awa['id']}/pin").headers["Location"])
     assert answer.headers["Cache-Control"] == "no-store"
     pin = _pin_on(answer.get_data(as_text=True))
     assert phone.get("/").status_code == 302  # her old session is gone
@@ -168,8 +170,10 @@ def _pages(client, coops) -> dict:
         "card": f"/coop/members/{member}/card"}.items()}
     everyone = re.findall(r'name="m" value="([^"]+)"', bodies["members"].get_data(as_text=True))
     bodies["cards_chosen"] = client.get("/coop/cards", query_string={"m": everyone, "page": 3})
-    bodies["pin"] = client.post(f"/coop/members/{member}/pin")
-    bodies["added"] = client.post("/coop/members/new", data={"name": "N", "phone": "0799887766"})
+    bodies["pin"] = client.post(f"/coop/members/{member}/pin", follow_redirects=True)
+    bodies["pin_shown"] = client.get(f"/coop/members/{member}/pin")
+    bodies["added"] = client.post("/coop/members/new", data={"name": "N", "phone": "0799887766"},
+                                  follow_redirects=True)
     bodies["new_error"] = client.post("/coop/members/new", data={"name": "", "phone": "1"})
     return bodies
 
@@ -202,7 +206,7 @@ def test_an_admin_sees_and_filters_every_cooperative(client, coops):
     assert "Fanta" in only_b and "Awa" not in only_b
     answer = client.post("/coop/members/new", data={"name": "Nafi", "phone": "0766554433",
                                                     "cooperative": coops["b"]["id"]})
-    assert answer.status_code == 200
+    assert answer.status_code == 302
 
 
 def test_members_and_cards_come_in_pages(fatou, monkeypatch):

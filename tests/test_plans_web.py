@@ -106,7 +106,7 @@ def test_admin_adds_and_deactivates_plans(client, db, coop, default_plans):
     client.post("/logout")
     page = _as(client, coop["admin"])
     html = page.get("/plans").get_data(as_text=True)
-    assert "Large shop" in html
+    assert "Grande boutique" in html and "Large shop" not in html  # the default plans, in her language
     _prompts_declared(html)
     bad = page.post("/plans", data={"code": "x y", "name": "X", "price": "5000"})
     assert bad.status_code == 422 and "error.bad_plan_code" in bad.get_data(as_text=True)

@@ -28,12 +28,13 @@ from __future__ import annotations
 import calendar
 import functools
 import hashlib
+import json
 import secrets
 import time
 
 import sqlite_utils
 
-from ..errors import DomainError, TooMany
+from ..errors import DomainError, N_plural, TooMany
 from ..store import changes
 from ..store.db import in_transaction, transaction
 from . import members
@@ -44,6 +45,8 @@ MAX_DELAY = 30
 HOURLY_CAP = 100
 WINDOW = 3600
 TOUCH_EVERY = 300  # seconds between two updates of a session's last_seen
+THROTTLED = N_plural("Too many wrong PINs. Try again in %(seconds)s second",
+                     "Too many wrong PINs. Try again in %(seconds)s seconds")
 
 
 @functools.cache
@@ -103,8 +106,8 @@ def verify_login(db: sqlite_utils.Database, phone: str, pin: str, client: str,
     client = str(client or "unknown")[:64]
     wait = retry_after(db, phone, client, now)
     if wait > 0:
-        raise TooMany("login_throttled", "Too many wrong PINs. Try again in %(seconds)s seconds",
-                      "pin", seconds=wait)
+        raise TooMany("login_throttled", THROTTLED[0], "pin", plural=THROTTLED[1], count="seconds",
+                      seconds=wait)
     ok = members.pin_matches(user["pin_hash"] if user else _dummy_hash(), str(pin or ""))
     with transaction(db):
         if not (user and ok):
@@ -162,6 +165,28 @@ def session_user(db: sqlite_utils.Database, token: str | None, max_idle: int) ->
             db.execute("update sessions set last_seen = ? where id = ?",
                        [changes.utc_now(), _key(token)])
     return members.get_user(db, row[1])
+
+
+def session_data(db: sqlite_utils.Database, token: str | None) -> dict:
+    """What this session keeps between pages (``{}`` without a live session).
+
+    Kept server-side so that its value does not depend on the order in which the answers
+    reach the phone (a cookie is rewritten by every answer, stale ones included)."""
+    if not token:
+        return {}
+    row = db.execute("select data from sessions where id = ? and revoked_at is null",
+                     [_key(token)]).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def update_session_data(db: sqlite_utils.Database, token: str | None, **values) -> dict:
+    """Set (or, with ``None``, drop) keys of this session's data; returns the new data."""
+    data = {k: v for k, v in {**session_data(db, token), **values}.items() if v is not None}
+    if token:
+        with transaction(db):
+            db.execute("update sessions set data = ? where id = ?",
+                       [json.dumps(data, separators=(",", ":")) if data else None, _key(token)])
+    return data
 
 
 def revoke_session(db: sqlite_utils.Database, token: str | None) -> None:

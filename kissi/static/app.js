@@ -5,7 +5,9 @@
      ask the node the next question) whose post cannot reach the node is kept in
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
      load, "online" event, every 20 s) with the same key, so it lands exactly once;
-   - says "offline, as of HH:MM" on a page the service worker served from its cache. */
+   - says "offline, as of HH:MM" on a page the service worker served from its cache;
+   - a post that needs the node (a data-step button, a form not queued) when the node is
+     away shows kissi's offline screen ([data-offline-step], icon and spoken prompt). */
 (function (run) {  // async: wait for the document when it is still being parsed
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run); else run();
 })(function () {
@@ -56,10 +58,19 @@
     });
   }
 
+  // The phone's clock against the node's (data-now of a page the node just served, not a
+  // cached copy): a queued sale carries the time of her tap in the node's time.
+  var offset = +(localStorage.getItem('kissi-offset') || 0);
+  if (H.getAttribute('data-now') && !H.getAttribute('data-offline-at')) {
+    offset = +H.getAttribute('data-now') - Date.now();
+    try { localStorage.setItem('kissi-offset', offset); } catch (x) { /* private mode */ }
+  }
+
   function send(item) {  // resolves with the node's answer; rejects when the node is away
+    var h = {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key};
+    if (item.tapped) h['Kissi-Tapped-At'] = new Date(item.tapped).toISOString();
     return fetch(item.url, {
-      method: 'POST', body: item.body, credentials: 'same-origin',
-      headers: {'Content-Type': 'application/x-www-form-urlencoded', 'Idempotency-Key': item.key}
+      method: 'POST', body: item.body, credentials: 'same-origin', headers: h
     }).then(function (res) {
       if (res.status === 502 || res.status === 503 || res.status === 504) throw new Error('away');
       return res;
@@ -101,14 +112,41 @@
     });
   }
 
+  function offline() {  // kissi's own screen, never the browser's error page
+    var el = show('[data-offline-step]', true);
+    if (el) { el.focus(); say('sync.offline'); }
+  }
+
+  D.addEventListener('click', function (e) {
+    var b = e.target.closest && e.target.closest('[data-offline-step] button');
+    if (b) show('[data-offline-step]', false);
+  });
+
+  function formData(f, by) {
+    try { return new FormData(f, by); } catch (x) { return new FormData(f); }
+  }
+
   D.addEventListener('submit', function (e) {
     var f = e.target, by = e.submitter;
-    if (!f.hasAttribute('data-queue') || e.defaultPrevented) return;
-    if (by && by.hasAttribute('data-step')) return;  // asks the next question: a plain post
+    if (e.defaultPrevented || (f.method || '').toLowerCase() !== 'post') return;
+    var step = by && by.hasAttribute('data-step');
+    if (!f.hasAttribute('data-queue') || step) {
+      // a post the node must answer (the next question, or a form not kept on the phone)
+      if (!navigator.onLine) { e.preventDefault(); offline(); return; }
+      if (!step) return;  // a plain post
+      e.preventDefault();  // the next step, asked with fetch so a missing node shows kissi's screen
+      fetch(f.action, {method: 'POST', body: new URLSearchParams(formData(f, by)), credentials: 'same-origin'})
+        .then(function (res) {
+          if (res.status === 502 || res.status === 503 || res.status === 504) throw new Error('away');
+          return render(res);
+        }).catch(offline);
+      return;
+    }
     e.preventDefault();
-    var data;
-    try { data = new FormData(f, by); } catch (x) { data = new FormData(f); }
-    var item = {key: uuid(), url: f.action, body: new URLSearchParams(data).toString(), at: Date.now()};
+    var data = formData(f, by);
+    var once = f.elements.once;  // the form's one-time token: Back then send again is one sale
+    var item = {key: (once && once.value) || uuid(), url: f.action, body: new URLSearchParams(data).toString(),
+      at: Date.now(), tapped: Date.now() + offset};
     var buttons = f.querySelectorAll('button');
     buttons.forEach(function (b) { b.disabled = true; });
     var attempt = navigator.onLine ? send(item) : Promise.reject(new Error('offline'));
@@ -116,6 +154,7 @@
       return db('readwrite', function (s) { return s.put(item); }).then(count).then(function () {
         buttons.forEach(function (b) { b.disabled = false; });
         f.reset();
+        if (once) once.value = once.defaultValue = uuid();  // the next sale on this page is another one
         var note = show('[data-queued]', true);
         if (note) { note.focus(); say('sync.queued'); }
       });

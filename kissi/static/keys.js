@@ -1,8 +1,12 @@
-/* Keypads in place: a key edits the field without a round trip (the page works without). */
+/* Keypads in place: a key edits the field without a round trip (the page works without).
+   A field with data-full (the login phone) takes keys until it holds that many digits
+   (after a +225/00225-style country code), then the keys go to the keypad's own field. */
 (function(){var last={};
+function full(i){var n=i.dataset.full,d=i.value.replace(/\D/g,'');if(!n)return false;
+if(/^\s*(\+|00)/.test(i.value))d=d.replace(/^(00)?\d{3}/,'');return d.length>=+n}
 document.addEventListener('focusin',function(e){var i=e.target;if(i.classList&&i.classList.contains('kp-in')&&i.form)last[i.form.id||'f']=i});
 document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('button[name=kp],button[name=cash]'),w,f,i,v,t;
-if(!b||!(w=b.closest('[data-for]')))return;f=b.form;i=(b.name=='kp'&&last[f.id||'f'])||f.elements[w.dataset.for];if(!i)return;
+if(!b||!(w=b.closest('[data-for]')))return;f=b.form;i=(b.name=='kp'&&last[f.id||'f'])||f.elements[w.dataset.for];if(i&&full(i))i=f.elements[w.dataset.for];if(!i)return;
 e.preventDefault();v=b.value;t=i.value;
 if(b.name=='cash')i.value=v=='0'?'':String((parseInt(t,10)||0)+(+v));
 else if(v=='<')i.value=t.slice(0,-1);else if(v=='c')i.value='';

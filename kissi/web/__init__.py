@@ -42,7 +42,8 @@ def register(app: Flask) -> None:
     for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
         app.register_blueprint(module.bp)
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
-    idempotency.init_pages(app, ("sell", "stock", "debts"))  # the offline queue's forms
+    # the offline queue's forms, and every page form that writes (its one-time token)
+    idempotency.init_pages(app, ("sell", "stock", "debts", "myshop", "coop", "plans"))
     pwa.init_app(app)
     voice.init_app(app)
     app.register_blueprint(api.bp)  # the JSON API, /api/v1

@@ -3,8 +3,14 @@ and the printable QR login cards.
 
 For a trainer (her cooperative) or an admin (every cooperative, or one by
 ``?cooperative=``). A member outside the user's care answers 404 (the domain decides,
-:mod:`kissi.coop.cooperative`). A PIN set or reset is shown once, in the answer to the POST
-(never in a URL, a redirect or the session), with ``Cache-Control: no-store``.
+:mod:`kissi.coop.cooperative`).
+
+Post/redirect/get: a form that changes something answers with a redirect, so a reload
+never sends it again (a reloaded PIN reset used to issue another PIN and cancel the one
+she had just read out). A PIN set or reset is kept with the trainer's server-side session
+(never in a URL or the cookie) just long enough for the page it redirects to, which shows
+it once with ``Cache-Control: no-store``; reloading that page says it was shown and is
+still valid, and issues nothing.
 
 The QR code on a card opens the node's login page with her phone filled in. The node's
 address is ``PUBLIC_URL`` (``KISSI_PUBLIC_URL``, e.g. ``http://192.168.1.10:8080``) when
@@ -16,9 +22,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
 
-from ..coop import cooperative
+from ..coop import cooperative, logins
 from ..errors import DomainError, Invalid
 from ..shop import day as days
 from .auth import role_required
@@ -93,8 +99,14 @@ def new():
             language=form.get("language") or "fr", cooperative_id=form.get("cooperative"))
     except DomainError as err:
         return render_template("coop/new.html", error=err, **state), err.status
-    return _shown_once(render_template("coop/pin.html", member=added, pin=added["pin"],
-                                       new=True))
+    return _show_pin_next(added, new=True)
+
+
+def _show_pin_next(member: dict, new: bool = False):
+    """Keep the PIN for the page that shows it once, and go there (post/redirect/get)."""
+    logins.update_session_data(get_db(), session.get("sid"),
+                               shown_pin={"member": member["id"], "pin": member["pin"], "new": new})
+    return redirect(url_for("coop.reset_pin", member_id=member["id"]))
 
 
 @bp.get("/members/<member_id>")
@@ -112,17 +124,32 @@ def member(member_id):
                            done=request.args.get("done"))
 
 
-@bp.post("/members/<member_id>/pin")
+@bp.route("/members/<member_id>/pin", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def reset_pin(member_id):
-    """A new PIN (typed by the trainer, else generated), shown once; her sessions end."""
+    """A new PIN (typed by the trainer, else generated); her sessions end. The GET shows the
+    PIN just set once, then says it was shown (and stays valid); else the form."""
     db = get_db()
+    if request.method == "GET":
+        return _pin_page(db, member_id)
     try:
         reset = cooperative.reset_pin(db, g.user, member_id, request.form.get("pin"))
     except Invalid as err:
         found = cooperative.get_member(db, g.user, member_id)
         return render_template("coop/pin.html", member=found, error=err), err.status
-    return _shown_once(render_template("coop/pin.html", member=reset, pin=reset["pin"]))
+    return _show_pin_next(reset)
+
+
+def _pin_page(db, member_id):
+    found = cooperative.get_member(db, g.user, member_id)
+    token = session.get("sid")
+    kept = logins.session_data(db, token).get("shown_pin") or {}
+    if kept.get("member") != member_id:
+        return render_template("coop/pin.html", member=found)
+    if kept.get("pin"):
+        logins.update_session_data(db, token, shown_pin={**kept, "pin": None})
+    return _shown_once(render_template("coop/pin.html", member=found, pin=kept.get("pin"),
+                                       new=kept.get("new"), shown=not kept.get("pin")))
 
 
 @bp.post("/members/<member_id>/unlock")

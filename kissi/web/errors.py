@@ -8,7 +8,7 @@ error's ``seconds`` (a view that renders its own 429 sets ``g.retry_after``), el
 from __future__ import annotations
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.exceptions import HTTPException
 
 from ..errors import DomainError
@@ -29,6 +29,13 @@ def page_error(status: int, code: str, message: str, field: str | None = None):
                            prompt=f"error.{code}"), status
 
 
+def translate(err: DomainError) -> str:
+    """A domain error's message in the request's language, in the plural form its number asks."""
+    if err.plural and err.count in err.params:
+        return ngettext(err.message, err.plural, err.params[err.count], **err.params)
+    return gettext(err.message, **err.params)
+
+
 def respond(status: int, code: str, message: str, field: str | None = None):
     """Answer an error the way the current request expects (JSON for the API, else a page)."""
     return (api_error if wants_json() else page_error)(status, code, message, field)
@@ -39,7 +46,7 @@ def init_app(app: Flask) -> None:
     def _domain(err: DomainError):
         if err.status == 429:
             g.retry_after = err.params.get("seconds")
-        return respond(err.status, err.code, gettext(err.message, **err.params), err.field)
+        return respond(err.status, err.code, translate(err), err.field)
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

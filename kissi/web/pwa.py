@@ -8,6 +8,7 @@ deleted on activate.
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,7 +64,10 @@ def audio_manifest_url(language: str | None = None) -> str | None:
 
 def pwa_attrs() -> Markup:
     """Extra ``<html>`` attributes app.js reads: signed in, login and logout paths, clips."""
-    attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout")}
+    # data-now: the node's clock, so the phone's queue can stamp a sale with the time of her
+    # tap in the node's time (app.js keeps the offset from the last page the node served)
+    attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout"),
+             "data-now": str(int(time.time() * 1000))}
     if g.get("user"):
         attrs["data-user"] = ""
         manifest = audio_manifest_url()

@@ -5,21 +5,34 @@ money adds the provider's icon; credit adds the customer (or a new one); a mixed
 takes the cash paid now on the cash keypad and puts the rest on the customer's debt.
 Every step is one form posting to the same URL; the state so far rides in hidden fields,
 so the pages work without JavaScript and nothing is written before the last tap.
-A basket (in the session) gathers several products into one sale, paid the same way.
+A basket gathers several products into one sale, paid the same way. It is kept with the
+server-side session (:func:`kissi.coop.logins.session_data`), never in the cookie: answers
+to earlier requests (voice clips, the service worker) that reach the phone after she added
+a product would otherwise bring back the cookie's old basket.
 """
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
+from ..coop import logins
 from ..errors import DomainError, Invalid
 from ..shop import credit, ledger, products, sales
 from .auth import shop_required
 from .database import get_db
+from .idempotency import tapped_at
 from .keys import cash_keyed, keyed
 
 bp = Blueprint("sell", __name__, url_prefix="/sell")
 
 PAYMENTS = ("cash", "mobile", "credit", "mixed")
+
+
+def _basket(db) -> list:
+    return logins.session_data(db, session.get("sid")).get("basket", [])
+
+
+def _set_basket(db, lines: list) -> None:
+    logins.update_session_data(db, session.get("sid"), basket=lines or None)
 
 
 def _customer(db, customer_id):
@@ -41,7 +54,7 @@ def grid():
 def _state(db, action: str) -> dict:
     return {"customer": _customer(db, request.values.get("customer")), "action": action,
             "qty": "", "pay": request.form.get("pay"), "now": "", "stage": "qty",
-            "basket": session.get("basket", [])}
+            "basket": _basket(db)}
 
 
 @bp.route("/<product_id>", methods=["GET", "POST"])
@@ -59,7 +72,7 @@ def item(product_id):
             return _page(state)
         qty = products.parse_qty(state["qty"] or "1", product["unit"])
         if state["pay"] == "basket":
-            return _add_to_basket(product, qty, state["customer"])
+            return _add_to_basket(db, product, qty, state["customer"])
         state["total"] = sales.line_amount(product["price"], qty)
         return _checkout(db, [{"product_id": product["id"], "qty": qty}], state)
     except DomainError as err:
@@ -68,19 +81,19 @@ def item(product_id):
 
 
 def _basket_lines(db) -> list[dict]:
-    """The basket kept in the session: ``[product_id, qty]`` pairs, shown with amounts."""
+    """The basket kept with the session: ``[product_id, qty]`` pairs, shown with amounts."""
     lines = []
-    for product_id, qty in session.get("basket", []):
+    for product_id, qty in _basket(db):
         product = products.sellable_product(db, g.shop_id, product_id)
         lines.append({**product, "qty": qty, "amount": sales.line_amount(product["price"], qty)})
     return lines
 
 
-def _add_to_basket(product, qty, customer):
-    basket = session.get("basket", [])
+def _add_to_basket(db, product, qty, customer):
+    basket = _basket(db)
     if len(basket) >= sales.MAX_LINES:
         raise Invalid("too_many_lines", "Too many products in one sale", "lines")
-    session["basket"] = [*basket, [product["id"], qty]]
+    _set_basket(db, [*basket, [product["id"], qty]])
     return redirect(url_for("sell.products", customer=customer["id"] if customer else None))
 
 
@@ -93,7 +106,7 @@ def basket():
     remove = request.form.get("remove")
     if remove is not None:
         kept = [line for i, line in enumerate(state["basket"]) if str(i) != remove]
-        session["basket"] = kept
+        _set_basket(db, kept)
         return redirect(url_for("sell.basket" if kept else "sell.products"))
     try:
         state["lines"] = _basket_lines(db)
@@ -108,7 +121,7 @@ def basket():
         state["stage"] = _stage_of(err, state)
         return _page(state, err), err.status
     if getattr(answer, "status_code", 200) == 302:  # recorded: the basket is done
-        session.pop("basket", None)
+        _set_basket(db, [])
     return answer
 
 
@@ -132,8 +145,10 @@ def _missing(form, state) -> str | None:
     pay = state["pay"]
     if pay == "mobile" and not form.get("provider"):
         return "mobile"
+    # "new_customer": she tapped record under the new customer's name; an empty name is
+    # then an error to show (create_customer says so), not a silent repeat of the page
     if pay in ("credit", "mixed") and not (state["customer"] or form.get("customer_id")
-                                          or form.get("new_name")):
+                                          or form.get("new_name") or form.get("new_customer")):
         return pay
     if pay == "mixed" and not form.get("confirm"):
         return "mixed"
@@ -161,7 +176,7 @@ def _record(db, lines, form, state) -> dict:
         if now >= total and pay == "mixed":
             raise Invalid("paid_now_too_much", "What is paid now must be less than the total", "now")
         options = {"credit": total - now, "customer_id": customer["id"]}
-    return sales.record_sale(db, g.shop_id, lines, user_id=g.user["id"], **options)
+    return sales.record_sale(db, g.shop_id, lines, user_id=g.user["id"], at=tapped_at(), **options)
 
 
 def _page(state, error=None):

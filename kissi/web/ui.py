@@ -11,12 +11,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l, ngettext
 from markupsafe import Markup
 
 from ..errors import DomainError
 from ..shop import products
-from . import keys
+from . import idempotency, keys
+from .errors import translate
 
 # Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).
 PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month")
@@ -35,12 +36,26 @@ UNIT_LABELS = {
 }
 
 
+# The default plans' names (kissi.coop.plans.DEFAULT_PLANS), shown in her language while
+# an admin has not renamed them.
+PLAN_NAMES = {"Small stall": _l("Small stall"), "Shop": _l("Shop"), "Large shop": _l("Large shop")}
+
+
+def plan_name(plan: dict | None) -> str:
+    return str(PLAN_NAMES.get(plan["name"], plan["name"])) if plan else ""
+
+
+def days_ago(n: int) -> str:
+    """"today", "1 day ago", "5 days ago": the plural rules of the page's language."""
+    return gettext("today") if not n else ngettext("%(num)s day ago", "%(num)s days ago", n)
+
+
 def product_icon(key: str | None) -> str:
     return products.ICONS.get(key or "", "📦")
 
 
 def error_text(err: DomainError | None) -> str:
-    return gettext(err.message, **err.params) if err else ""
+    return translate(err) if err else ""
 
 
 def inline_css(name: str) -> Markup:
@@ -65,4 +80,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_scripts=lambda: present, inline_css=inline_css, error_text=error_text,
         cash_notes=keys.NOTES, cash_coins=keys.COINS, product_icon=product_icon, product_icons=products.ICONS,
-        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS)
+        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS, form_token=idempotency.form_token,
+        plan_name=plan_name, days_ago=days_ago)
