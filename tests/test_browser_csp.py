@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from browser_helpers import PHONE, Node, launch
+from factories import STAFF_PIN
 from kissi.coop import members
 from kissi.store import db as store
-from test_browser import PIN, log_in, sales_of, seed, sell
+from test_browser import log_in, sales_of, seed, sell
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -27,8 +28,8 @@ def shop(tmp_path_factory):
     data = seed(instance)
     db = store.connect(instance / "kissi.sqlite3")
     coop_id = members.get_user(db, data["awa"]["id"])["cooperative_id"]
-    data["fatou"] = members.add_user(db, role="trainer", phone="0709090909", pin=PIN, name="Fatou",
-                                     cooperative_id=coop_id, language="fr")
+    data["fatou"] = {**members.add_user(db, role="trainer", phone="0709090909", pin=STAFF_PIN, name="Fatou",
+                                        cooperative_id=coop_id, language="fr"), "pin": STAFF_PIN}
     db.conn.close()
     node = Node(instance).start()
     yield {**data, "node": node, "instance": instance}

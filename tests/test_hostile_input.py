@@ -7,7 +7,7 @@ import json
 import pytest
 
 from api_helpers import api, soap  # noqa: F401 (fixtures)
-from factories import PIN, login, make_cooperative, make_customer, make_shop, make_user
+from factories import PIN, STAFF_PIN, login, make_cooperative, make_customer, make_shop, make_user
 from kissi.coop import logins, members, plans
 from kissi.errors import Invalid, TooMany
 from kissi.shop import credit, products
@@ -192,7 +192,7 @@ def test_hub_enroll_refuses_hostile_bodies_without_login(device, body):
     _assert_error(answer, (400, 422))
 
 
-# -- a look-alike of a staff number pushed by a shop device (finding 3) ------------------------
+# -- a look-alike of a staff number pushed by a device (finding 3) ----------------------------
 
 @pytest.mark.parametrize("spelling", ["0703030303", "+225 07 03 03 03 03", "002250703030303", "+2250703030303",
                                       "+2210703030303", "+225070303030"])
@@ -200,9 +200,9 @@ def test_pushed_look_alike_of_a_trainers_number_is_refused_at_the_hub(tmp_path, 
     h, coop, shop, _ = hub_with_shop(tmp_path / "hub")
     edge = Node(tmp_path / "edge")
     try:
-        fatou = members.add_user(h.db, role="trainer", phone="07 03 03 03 03", pin=PIN, name="Fatou",
+        fatou = members.add_user(h.db, role="trainer", phone="07 03 03 03 03", pin=STAFF_PIN, name="Fatou",
                                  cooperative_id=coop["id"])
-        edge.enroll(h, "shop", shop["id"])
+        edge.enroll(h, "cooperative", coop["id"])  # a market box: the device that may add traders
         edge.sync()
         node = edge.node_id
         stamp = "0000019000000000.0000"
@@ -218,7 +218,7 @@ def test_pushed_look_alike_of_a_trainers_number_is_refused_at_the_hub(tmp_path, 
         assert status == 422 and "phone" in json.loads(body)["error"]["message"]
         assert h.count("users", id=row_id) == 0
         assert members.find_by_phone(h.db, "0703030303")["id"] == fatou["id"]
-        assert logins.verify_login(h.db, "07 03 03 03 03", PIN, "c1")["id"] == fatou["id"]
+        assert logins.verify_login(h.db, "07 03 03 03 03", STAFF_PIN, "c1")["id"] == fatou["id"]
     finally:
         edge.close()
         h.close()
@@ -228,7 +228,7 @@ def test_a_trader_added_on_a_device_still_reaches_the_hub(tmp_path):
     h, coop, shop, _ = hub_with_shop(tmp_path / "hub")
     edge = Node(tmp_path / "edge")
     try:
-        edge.enroll(h, "shop", shop["id"])
+        edge.enroll(h, "cooperative", coop["id"])  # a market box adds traders; a shop device cannot
         edge.sync()
         added = members.add_user(edge.db, role="trader", phone="05 05 05 05 05", pin=PIN, name="Awa",
                                  shop_id=shop["id"])

@@ -2,7 +2,7 @@
 cooperative's country (issue 10, finding 3)."""
 import pytest
 
-from factories import PIN, make_cooperative, make_shop
+from factories import PIN, STAFF_PIN, make_cooperative, make_shop
 from kissi.coop import cooperative, logins, members
 from kissi.errors import Conflict, Invalid, TooMany
 from kissi.store import changes, db as store, phones
@@ -64,9 +64,9 @@ def test_local_number_with_a_foreign_country_code_logs_into_nobody(db, foreign):
 
 def test_node_default_country_reads_local_numbers_of_members_without_cooperative(db):
     phones.set_node_country(db, "ML")
-    admin = members.add_user(db, role="admin", phone="76 12 34 56", pin=PIN, name="Admin")
+    admin = members.add_user(db, role="admin", phone="76 12 34 56", pin=STAFF_PIN, name="Admin")
     assert admin["phone"] == "+22376123456"
-    assert logins.verify_login(db, "76123456", PIN, "c1")["id"] == admin["id"]
+    assert logins.verify_login(db, "76123456", STAFF_PIN, "c1")["id"] == admin["id"]
 
 
 def test_migration_normalises_numbers_and_leaves_a_younger_look_alike_unmatched(tmp_path):

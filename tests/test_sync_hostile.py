@@ -240,11 +240,12 @@ def test_a_trader_device_holds_only_her_own_secret_and_a_market_box_no_staff_sec
     assert [(r[0], r[1]) for r in phone_rows] == [(awa["id"], "trader")]
     assert members.pin_matches(phone_rows[0][2], "1010")
     box = dict((r[0], (r[1], r[2])) for r in real["box"].db.execute("select phone, role, pin_hash from users"))
-    assert set(box) == {"0701010101", "0702020202", "0703030303"}  # no admin
-    assert box["0703030303"] == ("trainer", NO_PIN)
-    assert all(members.pin_matches(box[p][1], pin) for p, pin in (("0701010101", "1010"), ("0702020202", "2020")))
+    assert set(box) == {"+2250701010101", "+2250702020202", "+2250703030303"}  # no admin
+    assert box["+2250703030303"] == ("trainer", NO_PIN)
+    assert all(members.pin_matches(box[p][1], pin) for p, pin in (("+2250701010101", "1010"),
+                                                                  ("+2250702020202", "2020")))
     logged = " ".join(r[0] for r in real["box"].db.execute("select data from change_log where tbl = 'users'"))
-    assert "scrypt" not in logged.replace(box["0701010101"][1], "").replace(box["0702020202"][1], "")
+    assert "scrypt" not in logged.replace(box["+2250701010101"][1], "").replace(box["+2250702020202"][1], "")
     assert hub.list_devices(h.db)  # both devices still in good standing
 
 
