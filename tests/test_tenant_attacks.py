@@ -71,7 +71,7 @@ def test_extra_fields_in_trainer_forms_stay_in_her_cooperative(db, world):
     added = t2.post("/coop/members/new", data={"name": "Nafi", "phone": "0788888888", "pin": "8642",
                                                "role": "admin", "cooperative": a["coop"], "cooperative_id": a["coop"],
                                                "shop_id": a["shop"]})
-    assert added.status_code == 200
+    assert added.status_code in (302, 303)  # post/redirect/get
     assert db.execute("select role, cooperative_id, shop_id != ? from users where phone = '+2250788888888'",
                       [a["shop"]]).fetchone() == ("trader", own["coop"], 1)
     paid = t2.post(f"/api/v1/subscriptions/{own['shop']}/payments",
