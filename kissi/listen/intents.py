@@ -296,6 +296,10 @@ def _decide_one(intent: Intent, items: list[dict], commands: set[str], lang: str
         return _unclear(intent, "not_understood")
 
     intent.action = "restock" if "restock" in commands and "sell" not in commands else "sell"
+    qty, price = _qty_and_price(nums, product["pos"])
+    intent.qty = qty["value"] if qty else 1000
+    if intent.qty <= 0:
+        return _unclear(intent, "no_quantity")
     if "repay" in commands and (customer or intent.action != "restock"):
         return _unclear(intent, "which_action")  # "j'ai payé vingt savons": bought, or sold and paid?
     if intent.action == "restock" and customer:
@@ -304,10 +308,6 @@ def _decide_one(intent: Intent, items: list[dict], commands: set[str], lang: str
         return _unclear(intent, "which_action")  # "j'ai pris vingt savons": bought or sold?
     if intent.action == "sell" and "credit" in commands and not customer:
         return _unclear(intent, "no_customer")  # credit to whom?
-    qty, price = _qty_and_price(nums, product["pos"])
-    intent.qty = qty["value"] if qty else 1000
-    if intent.qty <= 0:
-        return _unclear(intent, "no_quantity")
     if price:
         result = _money(intent, price["value"], unit)
         if result.action == "unclear":
