@@ -12,7 +12,12 @@ Rules a later developer must know:
   the product is the price; a single bare number after the product is the quantity below
   100 and the price from 100 up ("savon trois" = 3 soaps, "savon 1500" = 1 soap for 1500);
 - a price is the line's total unless "chacun" / "each" / "le kilo" follows it;
-- a customer named in a sale makes it a credit sale to her;
+- a customer named in a sale makes it a credit sale to her; she is found by any one word
+  of her name when only she fits, else the intent asks which (``which_customer``, with
+  ``extra["choices"]``);
+- the market's words (:mod:`kissi.listen.market`) never decide alone what the rest of the
+  sentence leaves open: a negation, a vague note ("un billet"), credit with no customer, a
+  payment word with goods all ask again;
 - in languages that count money in units of 5 F CFA (``languages.money_unit``) every
   heard amount is multiplied by that unit; quantities never are.
 """
