@@ -154,6 +154,8 @@ RESTOCK_WORDS = [
     ("j'ai reçu deux boros de sucre trente mille", {"action": "restock", "product": "Sucre", "qty": 2 * K,
                                                     "amount": 30000, "unit_price": 15000}),
     ("la marchandise est arrivée", {"action": "unclear", "reason": "no_product"}),
+    ("la commande est arrivée vingt savons", {"action": "restock", "product": "Savon", "qty": 20 * K}),
+    ("j'ai reçu la commande de dix sacs de riz", {"action": "restock", "product": "Riz", "qty": 10 * K}),
 ]
 
 REPAY_WORDS = [
@@ -205,6 +207,7 @@ STOCK_SCREEN = [
     ("deux pagnes pour Fatou", {"action": "unclear", "reason": "which_action", "product": "Pagne",
                                 "qty": 2 * K, "customer": "Fatou Diallo"}),
     ("j'ai vendu deux pagnes", {"action": "sell", "product": "Pagne", "qty": 2 * K}),
+    ("j'ai commandé vingt savons", {"action": "unclear", "reason": "not_a_command", "product": "Savon"}),
 ]
 
 ENGLISH = [

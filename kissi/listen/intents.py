@@ -155,6 +155,8 @@ def parse(heard: str | list[str], lang: str, catalog: Catalog,
         intent.reason = "nothing_heard"
         return intent
     items, commands = _scan(toks, lang, catalog)
+    if "order" in commands and "restock" not in commands:  # ordered, not arrived: the screen cannot say it came
+        commands.add("refuse")
     if default_action == "restock" and not commands & {"sell", "restock"}:
         commands.add("restock")
     return _decide(intent, items, commands, lang)

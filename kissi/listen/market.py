@@ -17,7 +17,9 @@ Keys are the intents' verbs (:mod:`kissi.listen.intents`), plus:
 - ``take``: "pris", "prend": with a customer she took goods (a sale to her); without one
   ("j'ai pris vingt savons") it may be a purchase or a sale, so the parser asks;
 - ``refuse``: a sentence holding one of these is not a command (a negation, "annule",
-  Nouchi "yako" = sorry): the parser asks again rather than record what was denied.
+  Nouchi "yako" = sorry): the parser asks again rather than record what was denied;
+- ``order``: "j'ai commandé" is not a restock until a word says it arrived ("la commande est
+  arrivée", "j'ai reçu la commande"), whatever screen she speaks on.
 """
 from __future__ import annotations
 
@@ -58,12 +60,13 @@ FRENCH: dict[str, tuple[str, ...]] = {
         "servi", "servie",  # "j'ai servi Kadi" (uncertain as a sale word)
         "remis",  # "elle m'a remis deux mille"
     ),
+    # ordered: not yet arrived, so not a restock, unless it arrived ("la commande est arrivée")
+    "order": ("commande", "commandé", "commandée", "commandés", "commander"),
     "take": ("pris", "prise", "prend", "prendre", "prends", "pren"),
     "refuse": (
         "yako", "yaco",  # Ivorian / Nouchi "yako" = sorry, condolences: never a sale
         "annule", "annuler", "annulé", "non",  # cancel
         "pas", "jamais", "rien",  # "elle n'a pas payé", "elle a pas payé" (Ivorian drops "ne")
-        "commandé", "commandée", "commande",  # ordered, not yet arrived
         "cadeau",  # given away: a loss, not a sale
     ),
     "ask": ("ñaata",),  # Wolof "how much"
