@@ -258,6 +258,7 @@ PROMPTS.update({
     "listen.speak": _l("Hold the microphone and speak"),
     "listen.send": _l("Send"),
     "listen.again": _l("I did not understand. Say it again, or tap."),
+    "listen.which_customer": _l("Which customer? Tap her name."),
     "listen.tap": _l("Use the buttons"),
     "listen.check": _l("Is this right?"),
     "listen.sell": _l("Sell"),

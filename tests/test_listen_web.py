@@ -278,3 +278,37 @@ def test_questions_are_answered_from_the_shop_and_read_back(trader, trader_clien
     assert "8 × Savon" in left
     owed = trader_client.get("/listen/heard?action=ask&topic=debts").get_data(as_text=True)
     assert "Awa" in owed and "500" in owed
+
+
+# -- first names: a name that fits two customers asks which ------------------------------------
+
+def test_first_name_of_two_customers_asks_which_then_completes_with_the_tapped_one(korean, trader, trader_client,
+                                                                                   db):
+    """Two customers named 미영 (Miyoung): "오, 감자, 미영" (five potatoes, Miyoung) asks which;
+    her button completes the credit sale for her, and only this shop's customers are offered."""
+    shop = {"id": trader["shop_id"]}
+    kim = make_customer(db, shop, name="미영 김")
+    park = make_customer(db, shop, name="미영 박")
+    other = make_customer(db, {"id": _other_shop(db)}, name="미영 이")
+    before = table_counts(db)
+    r = trader_client.post("/listen", data={"screen": "sell", "audio": _file(korean_command("오. 감자. 미영."))})
+    heard = _heard(r)
+    assert (heard["action"], heard.get("reason"), heard.get("then"), heard.get("product_id")) == (
+        "unclear", "which_customer", "sell", korean["potato"]["id"]), heard
+    assert set(heard["choices"].split(",")) == {kim["id"], park["id"]} and "customer_id" not in heard
+    heard["choices"] += "," + other["id"]  # a forged id from another shop is not offered
+    page = trader_client.get("/listen/heard", query_string=heard).get_data(as_text=True)
+    assert 'data-prompt="listen.which_customer"' in page
+    assert "미영 김" in page and "미영 박" in page and "미영 이" not in page
+    link = next(a for a in page.split('<a class="wide" href="')[1:] if "미영 박" in a.split("</a>")[0])
+    confirm = trader_client.get(link.split('"')[0].replace("&amp;", "&")).get_data(as_text=True)
+    assert 'data-prompt="listen.confirm"' in confirm and "미영 박" in confirm
+    assert f'name="customer_id" value="{park["id"]}"' in confirm
+    assert f'name="qty" value="{heard["qty"]}"' in confirm
+    assert table_counts(db) == before  # nothing written before the confirm tap
+
+
+def _other_shop(db):
+    from factories import make_user
+
+    return make_user(db, "trader")["shop_id"]

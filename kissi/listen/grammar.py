@@ -1,8 +1,9 @@
 """What the recognizer may hear in a shop: its names, number words and command words.
 
 The grammar is the shop's product names (with plurals and the head word of long names),
-its customers' names, the number words of the language and its command, unit and money
-words. It is rebuilt when the catalog changes and cached by a fingerprint of the names,
+its customers' names and each word of them (she says "Kadi", not "Kadi Ouattara"), the
+number words of the language and its command, unit, money and market words
+(:mod:`kissi.listen.market`). It is rebuilt when the catalog changes and cached by a fingerprint of the names,
 so a request costs one small query when nothing changed.
 """
 from __future__ import annotations
@@ -52,11 +53,14 @@ def phrases(names: Catalog, lang: str) -> list[str]:
             _cache.move_to_end(key)
             return _cache[key]
     found: set[str] = set()
-    for row in (*names.products, *names.customers):
+    for row in names.products:
         found |= _spoken(row["name"], lang)
         words = row["name"].lower().split()
         if len(words) > 1:
             found.add(words[0])
+    for row in names.customers:  # "Kadi" or "Ouattara" alone: traders name her by one word
+        found |= _spoken(row["name"], lang)
+        found.update(row["name"].lower().replace("-", " ").split())
     found.update(w for w in numbers.WORDS.get(lang, {}))
     found.update(vocab.spoken_words(lang))
     result = sorted(p for p in found if p)

@@ -12,7 +12,12 @@ Rules a later developer must know:
   the product is the price; a single bare number after the product is the quantity below
   100 and the price from 100 up ("savon trois" = 3 soaps, "savon 1500" = 1 soap for 1500);
 - a price is the line's total unless "chacun" / "each" / "le kilo" follows it;
-- a customer named in a sale makes it a credit sale to her;
+- a customer named in a sale makes it a credit sale to her; she is found by any one word
+  of her name when only she fits, else the intent asks which (``which_customer``, with
+  ``extra["choices"]``);
+- the market's words (:mod:`kissi.listen.market`) never decide alone what the rest of the
+  sentence leaves open: a negation, a vague note ("un billet"), credit with no customer, a
+  payment word with goods all ask again;
 - in languages that count money in units of 5 F CFA (``languages.money_unit``) every
   heard amount is multiplied by that unit; quantities never are.
 """
@@ -75,21 +80,62 @@ def variants(name: str, lang: str) -> set[str]:
     return out
 
 
-def _index(catalog: Catalog, lang: str) -> dict[tuple, tuple[str, dict]]:
-    index: dict[tuple, tuple[str, dict]] = {}
-    heads: dict[str, list] = {}
+def _index(catalog: Catalog, lang: str) -> dict[tuple, tuple[str, object]]:
+    """Heard words -> ``("product", row)``, ``("customer", row)`` or ``("customers", rows)``.
+
+    A customer is found by her whole name or by any single word of it ("Kadi" for "Kadi
+    Ouattara"); when a word fits two customers the entry holds both and the parser asks
+    which. A product's name (whole, or the head of a long one) wins over a word of a
+    customer's name: she can always say the customer's whole name.
+    """
+    exact: dict[tuple, list] = {}
     for kind, rows in (("customer", catalog.customers), ("product", catalog.products)):
         for row in rows:
             for variant in variants(row["name"], lang):
-                index.setdefault(tuple(variant.split()), (kind, row))
-            words = vocab.tokens(row["name"])
-            if kind == "product" and len(words) > 1:
-                for head in variants(words[0], lang):
-                    heads.setdefault(head, []).append(row)
+                exact.setdefault(tuple(variant.split()), []).append((kind, row))
+    index: dict[tuple, tuple[str, object]] = {}
+    for key, found in exact.items():
+        people = _unique(row for kind, row in found if kind == "customer")
+        index[key] = ("customers", people) if len(people) > 1 else found[0]
+    heads: dict[str, list] = {}
+    for row in catalog.products:
+        words = vocab.tokens(row["name"])
+        if len(words) > 1:
+            for head in variants(words[0], lang):
+                heads.setdefault(head, []).append(row)
     for head, rows in heads.items():  # "savon" for "savon de Marseille", if no other savon
         if len(rows) == 1 and (head,) not in index:
             index[(head,)] = ("product", rows[0])
+    skip = _not_names(lang)
+    parts: dict[str, list] = {}
+    for row in catalog.customers:
+        for word in vocab.tokens(row["name"]):
+            if len(word) > 1 and word not in skip:
+                parts.setdefault(word, []).append(row)
+    for word, rows in parts.items():
+        held = index.get((word,))
+        if held and held[0] == "product":
+            continue
+        before = [] if not held else held[1] if held[0] == "customers" else [held[1]]
+        people = _unique([*before, *rows])
+        index[(word,)] = ("customer", people[0]) if len(people) == 1 else ("customers", people)
     return index
+
+
+def _unique(rows) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for row in rows:
+        seen.setdefault(row["id"], row)
+    return list(seen.values())
+
+
+def _not_names(lang: str) -> set[str]:
+    """Words that keep their own meaning even inside a customer's name ("Awa de Bouaké")."""
+    words = set(numbers.words_of(lang)) | set(vocab.units_of(lang))
+    words |= vocab.folded(vocab.MONEY.get(lang, ())) | vocab.folded(vocab.FILLERS.get(lang, ()))
+    for group in vocab.COMMANDS.get(lang, {}).values():
+        words |= vocab.folded(group)
+    return words
 
 
 def parse(heard: str | list[str], lang: str, catalog: Catalog,
@@ -109,6 +155,8 @@ def parse(heard: str | list[str], lang: str, catalog: Catalog,
         intent.reason = "nothing_heard"
         return intent
     items, commands = _scan(toks, lang, catalog)
+    if "order" in commands and "restock" not in commands:  # ordered, not arrived: the screen cannot say it came
+        commands.add("refuse")
     if default_action == "restock" and not commands & {"sell", "restock"}:
         commands.add("restock")
     return _decide(intent, items, commands, lang)
@@ -121,6 +169,8 @@ def _scan(toks: list[str], lang: str, catalog: Catalog):
     units = vocab.units_of(lang)
     money = vocab.folded(vocab.MONEY.get(lang, ()))
     each = vocab.folded(vocab.COMMANDS.get(lang, {}).get("each", ()))
+    vague = vocab.folded(vocab.VAGUE_MONEY.get(lang, ()))
+    phrases = vocab.phrases_of(lang)
     items: list[dict] = []
     commands: set[str] = set()
     i = 0
@@ -128,16 +178,28 @@ def _scan(toks: list[str], lang: str, catalog: Catalog):
         for size in range(min(longest, len(toks) - i), 0, -1):
             found = index.get(tuple(toks[i:i + size]))
             if found:
-                items.append({"kind": found[0], "row": found[1], "pos": i})
+                key = "rows" if found[0] == "customers" else "row"
+                items.append({"kind": found[0], key: found[1], "pos": i})
                 i += size
                 break
         else:
+            phrase = next((p for p in phrases if tuple(toks[i:i + len(p)]) == p), None)
+            if phrase:  # "va payer": a debt, not a payment; "ça a pris": a sale
+                commands |= phrases[phrase]
+                i += len(phrase)
+                continue
+            if toks[i] in vague:  # "billet de cinq mille" says how much; "billet" alone does not
+                item, i = _note(toks, i, lang, 1000)
+                items.append(item)
+                continue
             read = numbers.read(toks, i, lang) if numbers.is_number_token(toks[i], lang) or \
                 toks[i] in numbers.ONE_BEFORE.get(lang, {}) else None
             if read:
                 value, i = read
                 item = {"kind": "number", "value": value, "pos": i, "role": None}
-                if i < len(toks) and toks[i] in units:
+                if i < len(toks) and toks[i] in vague:
+                    item, i = _note(toks, i, lang, value)
+                elif i < len(toks) and toks[i] in units:
                     item["role"] = "qty"
                     i += 1
                     extra = numbers.read_fraction(toks, i, lang)
@@ -149,7 +211,7 @@ def _scan(toks: list[str], lang: str, catalog: Catalog):
                     i += 1
                     while i < len(toks) and toks[i] in money:
                         i += 1
-                if item["role"] == "money" and i < len(toks) and toks[i] in each:
+                if item.get("role") == "money" and i < len(toks) and toks[i] in each:
                     item["each"] = True
                     i += 1
                     if i < len(toks) and toks[i] in units:
@@ -161,7 +223,44 @@ def _scan(toks: list[str], lang: str, catalog: Catalog):
     return items, commands
 
 
+NOTE_OF = {"fr": "de", "en": "of"}
+
+
+def _note(toks: list[str], i: int, lang: str, count: int) -> tuple[dict, int]:
+    """``count`` notes or coins at ``toks[i]``: money when "de cinq mille" follows, else vague."""
+    j = i + 1
+    if j + 1 < len(toks) and toks[j] == NOTE_OF.get(lang) and numbers.is_number_token(toks[j + 1], lang):
+        read = numbers.read(toks, j + 1, lang)
+        if read and read[0] % 1000 == 0:
+            money = vocab.folded(vocab.MONEY.get(lang, ()))
+            j = read[1]
+            while j < len(toks) and toks[j] in money:
+                j += 1
+            return {"kind": "number", "value": count * read[0] // 1000, "pos": i, "role": "money"}, j
+    return {"kind": "vague", "pos": i}, j
+
+
 def _decide(intent: Intent, items: list[dict], commands: set[str], lang: str) -> Intent:
+    """The intent, or "which customer?" when a name fits two of them (or two were named).
+
+    The rest of the sentence is still read, so the page can offer the customers as buttons
+    that complete the intent: ``extra["choices"]`` and ``extra["then"]`` (the action).
+    """
+    people = [x for x in items if x["kind"] in ("customer", "customers")]
+    choices = _unique(r for x in people for r in (x.get("rows") or [x["row"]]))
+    if len(choices) < 2:
+        return _decide_one(intent, items, commands, lang)
+    first = {"kind": "customer", "row": choices[0], "pos": people[0]["pos"]}
+    result = _decide_one(intent, [*(x for x in items if x not in people), first], commands, lang)
+    result.customer_id = result.customer = None
+    if result.action != "unclear":
+        result.extra["then"] = result.action
+        result.action, result.reason = "unclear", "which_customer"
+    result.extra["choices"] = [{"id": r["id"], "name": r["name"]} for r in choices]
+    return result
+
+
+def _decide_one(intent: Intent, items: list[dict], commands: set[str], lang: str) -> Intent:
     products = [x for x in items if x["kind"] == "product"]
     customers = [x for x in items if x["kind"] == "customer"]
     nums = [x for x in items if x["kind"] == "number"]
@@ -184,10 +283,14 @@ def _decide(intent: Intent, items: list[dict], commands: set[str], lang: str) ->
         else:
             return _unclear(intent, "not_understood")
         return intent
+    if "refuse" in commands:  # "elle n'a pas payé", "annule", "yako": not a command
+        return _unclear(intent, "not_a_command")
+    if any(x["kind"] == "vague" for x in items):  # "un billet": which note?
+        return _unclear(intent, "which_amount")
     if len(products) > 1:
         return _unclear(intent, "one_product")
-    if customer and not product and "owe" in commands and "repay" not in commands:
-        return _unclear(intent, "not_understood")
+    if customer and not product and commands & {"owe", "credit", "take"} and "repay" not in commands:
+        return _unclear(intent, "not_understood")  # "Kadi va payer demain": a debt is made by a sale
     if customer and not product:
         intent.action = "repay"
         money = [x for x in nums if x["role"] == "money"] or nums
@@ -204,6 +307,14 @@ def _decide(intent: Intent, items: list[dict], commands: set[str], lang: str) ->
     intent.qty = qty["value"] if qty else 1000
     if intent.qty <= 0:
         return _unclear(intent, "no_quantity")
+    if "repay" in commands and (customer or intent.action != "restock"):
+        return _unclear(intent, "which_action")  # "j'ai payé vingt savons": bought, or sold and paid?
+    if intent.action == "restock" and customer:
+        return _unclear(intent, "which_action")  # "Kadi a acheté deux pagnes": from me, or for me?
+    if "take" in commands and not customer and not commands & {"sell", "restock"}:
+        return _unclear(intent, "which_action")  # "j'ai pris vingt savons": bought or sold?
+    if intent.action == "sell" and "credit" in commands and not customer:
+        return _unclear(intent, "no_customer")  # credit to whom?
     if price:
         result = _money(intent, price["value"], unit)
         if result.action == "unclear":

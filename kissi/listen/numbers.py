@@ -47,6 +47,9 @@ JOINERS: dict[str, set[str]] = {"fr": {"et"}, "en": {"and"}, "wo": {"ak"}, "bm":
 # "a hundred", "a thousand", "a half": "a" counts as one only before these.
 ONE_BEFORE = {"en": {"a": ("hundred", "thousand", "million", "half", "quarter")}}
 BASE_FIRST = {"bm", "dyu", "bci"}
+# Market French drops "cents" after "mille": "deux mille cinq" is 2 500, never 2 005 (no price
+# ends in 5 F after a thousand); kept to a digit word right after "mille", below 100 000.
+MARKET_HUNDREDS = {"fr"}
 # Words that multiply what comes before them besides hundred: Wolof "ñaar fukk" = 2 x 10.
 MULTIPLIERS: dict[str, set[int]] = {"wo": {10, 100}}
 
@@ -149,6 +152,9 @@ def read(tokens: list[str], start: int, lang: str) -> tuple[int, int] | None:
         i -= 1
     if not values:
         return None
+    if lang in MARKET_HUNDREDS and len(values) >= 2 and values[-2] == 1000 and 1 <= values[-1] <= 9 \
+            and not joined[-1] and not tokens[i - 1].isdigit() and _multiplier_after(values[:-2], {100}) < 100:
+        values[-1] *= 100  # "deux mille cinq" = 2 500, "mille deux" = 1 200: how prices are said
     if lang in BASE_FIRST:
         whole = _base_first(values, joined)
     else:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from . import market
+
 # What a command word asks for. Keys are the intents' verbs.
 COMMANDS: dict[str, dict[str, tuple[str, ...]]] = {
     "fr": {
@@ -77,6 +79,16 @@ FILLERS: dict[str, tuple[str, ...]] = {
            "from", "by", "price"),
 }
 
+# The market's words (see :mod:`kissi.listen.market`) join the tables above.
+for _lang, _extra in (("fr", market.FRENCH), ("en", market.ENGLISH)):
+    for _key, _words in _extra.items():
+        COMMANDS[_lang][_key] = tuple(dict.fromkeys((*COMMANDS[_lang].get(_key, ()), *_words)))
+for _lang, _units in market.UNITS.items():
+    UNITS[_lang] = {**UNITS[_lang], **_units}
+for _lang, _fillers in market.FILLERS.items():
+    FILLERS[_lang] = tuple(dict.fromkeys((*FILLERS[_lang], *_fillers)))
+VAGUE_MONEY = market.VAGUE_MONEY
+
 
 def fold(text: str) -> str:
     """Lower-case, accents removed, apostrophes and hyphens as spaces: how words compare."""
@@ -110,6 +122,16 @@ def command_of(token: str, lang: str) -> set[str]:
     return {key for key, words in COMMANDS.get(lang, {}).items() if token in folded(words)}
 
 
+_phrases: dict[str, dict[tuple[str, ...], set[str]]] = {}
+
+
+def phrases_of(lang: str) -> dict[tuple[str, ...], set[str]]:
+    """Multi-word command phrases of ``lang`` as folded token tuples: ``("va", "payer")``."""
+    if lang not in _phrases:
+        _phrases[lang] = {tuple(tokens(text)): set(keys) for text, keys in market.PHRASES.get(lang, {}).items()}
+    return _phrases[lang]
+
+
 def units_of(lang: str) -> dict[str, str]:
     return {part: unit for word, unit in UNITS.get(lang, {}).items() for part in tokens(word)}
 
@@ -121,4 +143,6 @@ def spoken_words(lang: str) -> list[str]:
         words.update(group)
     words.update(UNITS.get(lang, {}))
     words.update(MONEY.get(lang, ()))
+    words.update(VAGUE_MONEY.get(lang, ()))
+    words.update(w for phrase in market.PHRASES.get(lang, {}) for w in phrase.lower().split())
     return sorted(words)

@@ -83,6 +83,9 @@ def listen():
         screen = "sell" if err.code == "too_large" else request.form.get("screen", "sell")
         return render_template("listen/again.html", screen=screen, intent=None, error=err), err.status
     query = {k: v for k, v in intent.as_dict().items() if k in FIELDS}
+    if intent.extra.get("choices"):  # "Kadi" fits two customers: the page asks which
+        query["choices"] = ",".join(c["id"] for c in intent.extra["choices"])
+        query["then"] = intent.extra.get("then", "")
     return redirect(url_for("listen.heard", screen=screen, **query), 303)
 
 
@@ -113,7 +116,8 @@ def heard():
         if product else None
     customer = dict(zip(("id", "name", "voice_label"), customer, strict=False)) if customer else None
     if intent.action == "unclear":
-        return render_template("listen/again.html", screen=screen, intent=intent), 200
+        choices = _choices(db, args) if intent.reason == "which_customer" else []
+        return render_template("listen/again.html", screen=screen, intent=intent, choices=choices), 200
     if intent.action == "ask":
         return render_template("listen/answer.html", screen=screen, intent=intent,
                                answer=act.answer(db, g.shop_id, intent))
@@ -123,6 +127,27 @@ def heard():
         shown = sales.line_amount(product["price"], intent.qty)
     return render_template("listen/confirm.html", screen=screen, intent=intent, product=product,
                            customer=customer, amount=shown, fields=fields)
+
+
+def _choices(db, args) -> list[dict]:
+    """The customers a name fitted, each with the link that completes the intent with her.
+
+    Only this shop's customers are shown: ids from the query are never trusted further.
+    """
+    then = args.get("then")
+    if then not in ("sell", "repay", "ask"):
+        return []
+    ids = [i for i in args.get("choices", "").split(",") if i][:10]
+    keep = {k: args[k] for k in ("screen", "product_id", "qty", "amount", "unit_price", "topic", "heard")
+            if args.get(k)}
+    out = []
+    for cid in ids:
+        row = db.execute("select id, name from customers where id = ? and shop_id = ? and deleted = 0",
+                         [cid, g.shop_id]).fetchone()
+        if row:
+            out.append({"id": row[0], "name": row[1],
+                        "href": url_for("listen.heard", **keep, action=then, customer_id=row[0])})
+    return out
 
 
 @bp.post("/listen/confirm")
