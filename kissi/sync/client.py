@@ -146,12 +146,13 @@ class Connection:
 # -- one run ---------------------------------------------------------------------------------
 
 def _learn_offset(db, hub_ms, sent_ms, received_ms) -> None:
-    """Correct this node's wall clock by the hub's, measured at the request's midpoint."""
+    """Correct this node's wall clock by the hub's, measured at the request's midpoint
+    (its HLC steps back from the future too: :func:`kissi.store.changes.set_clock_offset`)."""
     if not isinstance(hub_ms, int):
         return
     offset = hub_ms - (sent_ms + received_ms) // 2
     offset = offset if abs(offset) > OFFSET_THRESHOLD_MS else 0
-    db.execute("update node set clock_offset_ms = ? where singleton = 1", [offset])
+    changes.set_clock_offset(db, offset)
     db.execute("update sync_state set hub_skew_ms = ? where singleton = 1", [-offset])
 
 
