@@ -21,6 +21,8 @@ from . import alerts, protocol
 from .apply import apply_batch, receive_clock
 
 PUSH_BATCH = 2000
+# The hub's answers that mean "this device may not sync any more" (kept in sync_state.refused).
+REFUSALS = ("device_revoked", "device_unknown")
 OFFSET_THRESHOLD_MS = 2000
 API = "/api/v1/sync"
 
@@ -41,20 +43,32 @@ def state(db: sqlite_utils.Database) -> dict:
     return next(db.query("select * from sync_state where singleton = 1"))
 
 
-# Rows that are parts of another change (a sale's lines): a trader counts her sale once.
-PARTS = ("sale_lines",)
+def pending_count(db: sqlite_utils.Database) -> int:
+    """How many of this node's own change-log entries the hub has not acknowledged yet
+    (what a push will send; people are shown :func:`waiting_records`)."""
+    node_id = changes.node(db)["id"]
+    return db.execute("select count(*) from change_log where node_id = ? and seq > ?",
+                      [node_id, state(db)["push_acked"]]).fetchone()[0]
 
 
-def pending_count(db: sqlite_utils.Database, parts: bool = True) -> int:
-    """How many of this node's own changes the hub has not acknowledged yet.
+# The record a change belongs to, as the trader counts: a sale's lines, its credit entry and
+# its cancellation belong to the sale; a price change to its product; anything else is itself.
+_RECORD = ("case tbl when 'sale_lines' then json_extract(data, '$.sale_id')"
+           " when 'credit_entries' then coalesce(json_extract(data, '$.sale_id'), row_id)"
+           " when 'price_changes' then json_extract(data, '$.product_id') else row_id end")
 
-    ``parts=False`` counts as the trader does: a sale with its lines is one change.
+
+def waiting_records(db: sqlite_utils.Database) -> int:
+    """The one "waiting" figure, in one unit: records with changes the hub has not acknowledged.
+
+    A record is a sale (with its lines, its credit and its cancellation), a product (with its
+    price history), a customer, a stock movement, a repayment...: each counts once however
+    many of its changes wait, so a credit sale is one, not two. The trader's pages, ``kissi
+    sync --status`` and ``/healthz`` all show this figure.
     """
     node_id = changes.node(db)["id"]
-    acked = state(db)["push_acked"]
-    skip = "" if parts else f" and tbl not in ({','.join('?' * len(PARTS))})"
-    return db.execute(f"select count(*) from change_log where node_id = ? and seq > ?{skip}",
-                      [node_id, acked, *([] if parts else PARTS)]).fetchone()[0]
+    return db.execute(f"select count(distinct {_RECORD}) from change_log where node_id = ? and seq > ?",
+                      [node_id, state(db)["push_acked"]]).fetchone()[0]
 
 
 def _adopt_node_id(db, new_id: str) -> None:
@@ -80,7 +94,7 @@ def enroll(db: sqlite_utils.Database, hub_url: str, code: str, name: str | None 
     with transaction(db):
         _adopt_node_id(db, answer["node_id"])
         db.execute("update sync_state set hub_url = ?, token = ?, scope_kind = ?, scope_id = ?,"
-                   " push_acked = 0, pull_cursor = 0, last_error = null where singleton = 1",
+                   " push_acked = 0, pull_cursor = 0, last_error = null, refused = null where singleton = 1",
                    [hub_url.rstrip("/"), answer["token"], answer["scope_kind"], answer["scope_id"]])
     return answer
 
@@ -229,11 +243,14 @@ def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
     except SyncError as err:
         with transaction(db):
             db.execute("update sync_state set last_error = ? where singleton = 1", [f"{err.code}: {err}"])
+            if err.code in REFUSALS:
+                db.execute("update sync_state set refused = ? where singleton = 1", [err.code])
         raise
     finally:
         conn.close()
     with transaction(db):
-        db.execute("update sync_state set last_success_at = ?, last_error = null where singleton = 1",
+        db.execute("update sync_state set last_success_at = ?, last_error = null, refused = null"
+                   " where singleton = 1",
                    [utc_now()])
     return {"pushed": pushed, "pulled": pulled, "requests": conn.requests}
 

@@ -113,7 +113,8 @@ def health(app) -> dict:
             return {"devices": devices, "revoked": revoked}
         state = client.state(db)
         return {"enrolled": bool(state.get("token")), "running": bool(syncer and syncer.is_alive()),
-                "waiting": client.pending_count(db),
+                "revoked": bool(state.get("refused")), "refused": state.get("refused"),
+                "waiting": client.waiting_records(db), "waiting_unit": "records",
                 "last_success": state.get("last_success_at"), "last_error": state.get("last_error")}
     finally:
         db.conn.close()
