@@ -24,6 +24,7 @@ PUSH_BATCH = 2000
 # The hub's answers that mean "this device may not sync any more" (kept in sync_state.refused).
 REFUSALS = ("device_revoked", "device_unknown")
 OFFSET_THRESHOLD_MS = 2000
+NEWS_ROUNDS = 3  # pulls a run adds when its pushes learn the hub has newer entries
 API = "/api/v1/sync"
 
 
@@ -111,6 +112,7 @@ class Connection:
         self.base = parts.path.rstrip("/")
         self.token, self.timeout, self.conn = token, timeout, None
         self.requests = 0
+        self.news = False  # a push's answer said the hub holds entries this node has not pulled
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 content_type: str = protocol.MEDIA_TYPE) -> bytes:
@@ -193,9 +195,10 @@ def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
             " where node_id = ? and seq > ? order by seq limit ?", [node_id, acked, batch])]
         if not rows:
             return sent
-        body = protocol.encode(rows, to=rows[-1]["seq"], t=hlc.now_ms())
+        body = protocol.encode(rows, to=rows[-1]["seq"], t=hlc.now_ms(), c=state(db)["pull_cursor"])
         started = hlc.now_ms()
         meta, _ = conn.batch("POST", f"{API}/push", body)
+        conn.news = meta.get("m") is True
         with transaction(db):
             _restamp(db, node_id, meta.get("r") or {})
             db.execute("update sync_state set push_acked = ? where singleton = 1", [meta["a"]])
@@ -229,7 +232,9 @@ def pull(db, conn: Connection) -> int:
 
 def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
               batch: int = PUSH_BATCH) -> dict:
-    """One run: push, then pull, then push what the pull may have caused. Raises SyncError."""
+    """One run: push, then pull, then push what the pull may have caused; then, while the last
+    push's answer says the hub has entries this node lacks (another edge pushed meanwhile),
+    pull and push again (a few rounds at most). Raises SyncError."""
     current = state(db)
     if not current["hub_url"] or not current["token"]:
         raise SyncError("this node is not enrolled with a hub", "not_enrolled", 400)
@@ -239,7 +244,14 @@ def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
     try:
         pushed = push(db, conn, batch, progress)
         pulled = pull(db, conn)
+        conn.news = False
         pushed += push(db, conn, batch, progress)
+        for _ in range(NEWS_ROUNDS):
+            if not conn.news:
+                break
+            pulled += pull(db, conn)
+            conn.news = False
+            pushed += push(db, conn, batch, progress)
     except SyncError as err:
         with transaction(db):
             db.execute("update sync_state set last_error = ? where singleton = 1", [f"{err.code}: {err}"])
