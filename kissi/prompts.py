@@ -279,6 +279,8 @@ PROMPTS.update({
     "sync.all_sent": _l("Everything is sent."),
     "sync.waiting": _l("Some sales are waiting to be sent."),
     "sync.never": _l("Nothing has been sent yet."),
+    "sync.revoked": _l("This device is no longer allowed to send your sales. They stay here."
+                       " See your trainer."),
     "sync.enroll": _l("Enroll a device."),
     "sync.enrolled": _l("This device is enrolled."),
     "sync.reset": _l("Forget this hub."),

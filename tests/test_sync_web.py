@@ -252,5 +252,5 @@ def test_sync_templates_use_only_declared_prompt_keys():
     used = set()
     for template in [folder / "_sync_state.html", *(folder / "sync").glob("*.html")]:
         used |= set(re.findall(r'data-prompt="([a-z_.]+)"', template.read_text()))
-    used |= {f"sync.{status}" for status in ("all_sent", "waiting", "never")}  # built in sync_state()
+    used |= {f"sync.{status}" for status in ("all_sent", "waiting", "never", "revoked")}  # built in sync_state()
     assert used and used <= set(PROMPTS)

@@ -62,11 +62,43 @@ def serve_command(host, port, threads):
 
     open_db().conn.close()
     app = current_app._get_current_object()
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"kissi ({app.config['ROLE']}) serving on http://{shown}:{port}/")
+    if host in ("0.0.0.0", "::", ""):
+        phones = [f"http://{a}:{port}/" for a in interface_addresses()]
+        click.echo(f"kissi ({app.config['ROLE']}) serving on every interface, port {port}; phones on this "
+                   f"network open: {' '.join(phones) or '(no network interface is up)'}; "
+                   f"this machine: http://127.0.0.1:{port}/")
+    else:
+        click.echo(f"kissi ({app.config['ROLE']}) serving on http://{host}:{port}/")
     for hook in app.extensions.get("kissi_serve_hooks", []):
         hook(app)
     waitress.serve(app, host=host, port=port, threads=threads, ident="kissi", **server_limits(app))
+
+
+def interface_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback: where phones on its Wi-Fi reach it.
+
+    Asked of the kernel, interface by interface (``SIOCGIFADDR``), so it needs no network
+    call, no name lookup and no route to the internet (a market box often has none). Empty
+    where the call does not exist (not Linux) or no interface has an address.
+    """
+    import socket
+    import struct
+
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    found = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            try:
+                answer = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))
+            except OSError:  # no IPv4 address on this interface
+                continue
+            address = socket.inet_ntoa(answer[20:24])
+            if not address.startswith("127.") and address not in found:
+                found.append(address)
+    return found
 
 
 @click.command("backup")

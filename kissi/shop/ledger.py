@@ -160,10 +160,12 @@ def _zone(db, shop_id: str):
 def stamp(db: sqlite_utils.Database, shop_id: str, at: str | None = None) -> tuple[str, str]:
     """``(at, day)`` of a fact: UTC time text and the shop's local date.
 
-    ``at`` defaults to now; a given ``at`` (demo data, a queued offline action) keeps
-    its own day.
+    ``at`` defaults to the node's now (:func:`kissi.store.changes.node_now`: the machine's
+    clock corrected by what the hub taught it), so a sale tapped on a device whose clock
+    is days fast is booked on the day the trader made it, in her shop's time zone, on
+    every node. A given ``at`` (demo data, an imported fact) keeps its own day.
     """
-    at = at or changes.utc_now()
+    at = at or changes.node_now(db)
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -48,10 +48,10 @@ SYNCED: dict[str, Synced] = {
 }
 
 
-def utc_now() -> str:
-    """Current UTC time as ISO-8601 text with milliseconds (sorts as text)."""
-    t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1000) % 1000:03d}Z"
+def utc_now(ms: int | None = None) -> str:
+    """UTC time as ISO-8601 text with milliseconds (sorts as text): now, or ``ms`` since the epoch."""
+    ms = int(time.time() * 1000) if ms is None else ms
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + f".{ms % 1000:03d}Z"
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, sort_keys=True)
@@ -86,19 +86,62 @@ def node(db: sqlite_utils.Database) -> dict | None:
     return rows[0] if rows else None
 
 
+def node_now_ms(db: sqlite_utils.Database) -> int:
+    """This node's "now" in ms: the machine's clock corrected by the offset learned from the hub.
+
+    The one place that says what time it is for the node's own facts: the HLC's physical
+    part (:func:`next_hlc`) and a sale's ``at`` and day (``kissi.shop.ledger.stamp``) both
+    read it, so a phone whose clock is days off books her sales on the day she made them
+    once it has synced.
+    """
+    return hlc_mod.now_ms() + db.execute("select clock_offset_ms from node where singleton = 1").fetchone()[0]
+
+
+def node_now(db: sqlite_utils.Database) -> str:
+    """:func:`node_now_ms` as UTC text, like :func:`utc_now`."""
+    return utc_now(node_now_ms(db))
+
+
+# A node's HLC may run this far ahead of its corrected clock (bursts of writes tick the
+# counter, received stamps from clocks slightly ahead) before set_clock_offset steps it back.
+CLOCK_AHEAD_MS = 2000
+
+
+def set_clock_offset(db: sqlite_utils.Database, offset_ms: int) -> None:
+    """Correct this node's clock by ``offset_ms`` (the hub's time minus the machine's).
+
+    A clock that ran fast stamped this node's HLC in the future; the hub has since moved
+    those changes back to true time (and this node followed, ``kissi.sync.client``). If
+    the HLC stayed ahead, every later write would be stamped just after that old future
+    time, which the hub moves back again, so a genuinely later edit would lose to an
+    earlier one from elsewhere until real time caught up. So when the HLC is ahead of
+    the corrected clock it steps back to the latest stamp the change log holds (own
+    changes as restamped, and what was received): never below a stamp this node has
+    given or seen, so its own order and "an edit is later than what it replaces" hold.
+    Runs inside the caller's transaction.
+    """
+    db.execute("update node set clock_offset_ms = ? where singleton = 1", [offset_ms])
+    last = hlc_mod.HLC.decode(db.execute("select hlc from node where singleton = 1").fetchone()[0])
+    if last.wall > hlc_mod.now_ms() + offset_ms + CLOCK_AHEAD_MS:
+        latest = db.execute("select max(hlc) from change_log").fetchone()[0]
+        back = min(last, hlc_mod.HLC.decode(latest) if latest else hlc_mod.ZERO)
+        db.execute("update node set hlc = ? where singleton = 1", [back.encode()])
+    db.__dict__.pop("_kissi_clock", None)
+
+
 def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, str]:
     """Tick this node's clock inside the current transaction: ``(node_id, hlc_text)``.
 
-    The wall clock is corrected by the offset learned from the hub (see sync), so a
-    phone whose clock is days off does not win every conflict once it has synced.
+    The wall clock is corrected by the offset learned from the hub (:func:`node_now_ms`),
+    so a phone whose clock is days off does not win every conflict once it has synced.
     ``after`` (an HLC text) makes the new stamp later than it: an edit is always later
     than the version it replaces, so a node never reorders its own writes.
 
     The clock last written through this handle is remembered, and the next tick is a
     compare-and-set on it (one statement instead of a read and a write per change). When
     anything else moved the node row meanwhile (another connection, sync receiving a
-    remote time, a rolled-back savepoint), the compare fails and the row is read again,
-    so the clock never goes backwards.
+    remote time or a new offset, a rolled-back savepoint), the compare fails and the row
+    is read again, so the clock never goes behind a stamp it has given.
     """
     def _stamp(last_text: str, offset: int) -> str:
         last = hlc_mod.HLC.decode(last_text)
@@ -118,16 +161,6 @@ def next_hlc(db: sqlite_utils.Database, after: str | None = None) -> tuple[str, 
         "select id, hlc, clock_offset_ms from node where singleton = 1"
     ).fetchone()
     stamp = _stamp(last, offset)
-    db.execute("update node set hlc = ? where singleton = 1", [stamp])
-    db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
-    return node_id, stamp
-    node_id, last, offset = db.execute(
-        "select id, hlc, clock_offset_ms from node where singleton = 1"
-    ).fetchone()
-    last = hlc_mod.HLC.decode(last)
-    if after:
-        last = max(last, hlc_mod.HLC.decode(after))
-    stamp = hlc_mod.tick(last, hlc_mod.now_ms() + offset).encode()
     db.execute("update node set hlc = ? where singleton = 1", [stamp])
     db.__dict__["_kissi_clock"] = (node_id, stamp, offset)
     return node_id, stamp
@@ -186,18 +219,21 @@ def shop_cooperative(db: sqlite_utils.Database, shop_id: str) -> str | None:
 # -- the write path --------------------------------------------------------------------------
 
 def _log(db, table, row_id, op, data, scope_row, after=None) -> dict:
-    node_id, stamp = next_hlc(db, after)
     shop_id, cooperative_id = scope_of(db, table, scope_row)
-    entry = {
-        "id": change_id(node_id, stamp), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
-        "op": op, "data": dumps(data), "shop_id": shop_id, "cooperative_id": cooperative_id,
-    }
-    db.execute(
-        "insert into change_log (id, node_id, hlc, tbl, row_id, op, data, shop_id, cooperative_id)"
-        " values (:id, :node_id, :hlc, :tbl, :row_id, :op, :data, :shop_id, :cooperative_id)",
-        entry,
-    )
-    return entry
+    while True:
+        node_id, stamp = next_hlc(db, after)
+        entry = {
+            "id": change_id(node_id, stamp), "node_id": node_id, "hlc": stamp, "tbl": table, "row_id": row_id,
+            "op": op, "data": dumps(data), "shop_id": shop_id, "cooperative_id": cooperative_id,
+        }
+        # A clock stepped back from the future (set_clock_offset) can meet a stamp it gave
+        # before the hub moved that change (whose id was derived from it): tick again.
+        if db.execute(
+            "insert into change_log (id, node_id, hlc, tbl, row_id, op, data, shop_id, cooperative_id)"
+            " values (:id, :node_id, :hlc, :tbl, :row_id, :op, :data, :shop_id, :cooperative_id)"
+            " on conflict (id) do nothing", entry,
+        ).rowcount == 1:
+            return entry
 
 
 def _set_versions(db, table, row_id, fields, version):

@@ -1,12 +1,18 @@
 """Sync commands: ``kissi enroll``, ``kissi sync`` on an edge; ``kissi hub ...`` on the hub."""
 from __future__ import annotations
 
+import os
+import sqlite3
+from pathlib import Path
+
 import click
+import sqlite_utils
 from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cli.common import open_db
 from ..errors import DomainError
+from ..store import changes
 from . import client, hub, identity
 
 
@@ -45,25 +51,49 @@ def enroll_command(code, hub_url, fingerprint, name, reset):
 
 
 @click.command("sync")
-@click.option("--status", is_flag=True, help="Only show what is waiting and the last sync.")
+@click.option("--status", is_flag=True, help="Only show what is waiting and the last sync (writes nothing).")
 @with_appcontext
 def sync_command(status):
     """Sync with the hub once (push, then pull), with a progress bar."""
-    db = open_db()
-    state = client.state(db)
-    waiting = client.pending_count(db)
     if status:
-        click.echo(f"hub: {state['hub_url'] or '-'}; waiting: {waiting}; "
-                   f"last success: {state['last_success_at'] or 'never'}; last error: {state['last_error'] or '-'}")
-        for line in shop_digests(db):
-            click.echo(line)
-        return
-    with click.progressbar(length=max(waiting, 1), label="sending") as bar:
+        return show_status(current_app.config["DATABASE"])
+    db = open_db()
+    with click.progressbar(length=max(client.pending_count(db), 1), label="sending") as bar:
         try:
             result = client.sync_once(db, progress=bar.update)
         except client.SyncError as err:
             raise click.ClickException(f"sync failed ({err.code}): {err}") from None
     click.echo(f"sent {result['pushed']}, received {result['pulled']} change(s) in {result['requests']} request(s)")
+
+
+def show_status(path) -> None:
+    """What waits and the last sync, read through a read-only connection.
+
+    A status command must not write: not the node's role (run without ``KISSI_ROLE=hub``
+    on the hub's folder, the usual open would turn the hub into an edge), not a migration,
+    not a checkpoint. The figure is :func:`kissi.sync.client.waiting_records`, the unit
+    the trader's pages show.
+    """
+    if not os.path.exists(path):
+        raise click.ClickException(f"no database at {path}: run kissi init first")
+    db = sqlite_utils.Database(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True))
+    try:
+        node = changes.node(db)
+        if node is None:
+            raise click.ClickException("this database has no node yet: run kissi init first")
+        state = client.state(db)
+        if node["role"] == "hub":
+            click.echo(f"node {node['id']} (hub)")
+        else:
+            refused = f"; REFUSED by the hub: {state['refused']}" if state.get("refused") else ""
+            click.echo(f"node {node['id']} (edge); hub: {state['hub_url'] or '-'}; "
+                       f"waiting: {client.waiting_records(db)} record(s); "
+                       f"last success: {state['last_success_at'] or 'never'}; "
+                       f"last error: {state['last_error'] or '-'}{refused}")
+        for line in shop_digests(db):
+            click.echo(line)
+    finally:
+        db.conn.close()
 
 
 def shop_digests(db) -> list[str]:

@@ -23,7 +23,10 @@ from .apply import BadEntry, apply_batch, receive_clock
 from .scope import Checker
 
 PUSH_BATCH = 2000
+# The hub's answers that mean "this device may not sync any more" (kept in sync_state.refused).
+REFUSALS = ("device_revoked", "device_unknown")
 OFFSET_THRESHOLD_MS = 2000
+NEWS_ROUNDS = 3  # pulls a run adds when its pushes learn the hub has newer entries
 API = "/api/v1/sync"
 
 
@@ -43,20 +46,32 @@ def state(db: sqlite_utils.Database) -> dict:
     return next(db.query("select * from sync_state where singleton = 1"))
 
 
-# Rows that are parts of another change (a sale's lines): a trader counts her sale once.
-PARTS = ("sale_lines",)
+def pending_count(db: sqlite_utils.Database) -> int:
+    """How many of this node's own change-log entries the hub has not acknowledged yet
+    (what a push will send; people are shown :func:`waiting_records`)."""
+    node_id = changes.node(db)["id"]
+    return db.execute("select count(*) from change_log where node_id = ? and seq > ?",
+                      [node_id, state(db)["push_acked"]]).fetchone()[0]
 
 
-def pending_count(db: sqlite_utils.Database, parts: bool = True) -> int:
-    """How many of this node's own changes the hub has not acknowledged yet.
+# The record a change belongs to, as the trader counts: a sale's lines, its credit entry and
+# its cancellation belong to the sale; a price change to its product; anything else is itself.
+_RECORD = ("case tbl when 'sale_lines' then json_extract(data, '$.sale_id')"
+           " when 'credit_entries' then coalesce(json_extract(data, '$.sale_id'), row_id)"
+           " when 'price_changes' then json_extract(data, '$.product_id') else row_id end")
 
-    ``parts=False`` counts as the trader does: a sale with its lines is one change.
+
+def waiting_records(db: sqlite_utils.Database) -> int:
+    """The one "waiting" figure, in one unit: records with changes the hub has not acknowledged.
+
+    A record is a sale (with its lines, its credit and its cancellation), a product (with its
+    price history), a customer, a stock movement, a repayment...: each counts once however
+    many of its changes wait, so a credit sale is one, not two. The trader's pages, ``kissi
+    sync --status`` and ``/healthz`` all show this figure.
     """
     node_id = changes.node(db)["id"]
-    acked = state(db)["push_acked"]
-    skip = "" if parts else f" and tbl not in ({','.join('?' * len(PARTS))})"
-    return db.execute(f"select count(*) from change_log where node_id = ? and seq > ?{skip}",
-                      [node_id, acked, *([] if parts else PARTS)]).fetchone()[0]
+    return db.execute(f"select count(distinct {_RECORD}) from change_log where node_id = ? and seq > ?",
+                      [node_id, state(db)["push_acked"]]).fetchone()[0]
 
 
 def _adopt_node_id(db, new_id: str) -> None:
@@ -125,7 +140,7 @@ def enroll(db: sqlite_utils.Database, hub_url: str, code: str, name: str | None 
             raise SyncError("this node is already enrolled; its admin must reset it first", "already_enrolled", 409)
         _adopt_node_id(db, answer["node_id"])
         db.execute("update sync_state set hub_url = ?, token = ?, scope_kind = ?, scope_id = ?, hub_key = ?,"
-                   " pull_cursor = 0, last_error = null where singleton = 1",
+                   " pull_cursor = 0, last_error = null, refused = null where singleton = 1",
                    [hub_url, answer["token"], answer["scope_kind"], answer["scope_id"],
                     identity.encode_key(conn.hub_key)])
     return answer
@@ -167,6 +182,7 @@ class Connection:
         self.token, self.timeout, self.conn = token, timeout, None
         self.hub_key, self.fingerprint = hub_key, fingerprint
         self.requests = 0
+        self.news = False  # a push's answer said the hub holds entries this node has not pulled
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 content_type: str = protocol.MEDIA_TYPE) -> bytes:
@@ -235,12 +251,13 @@ class Connection:
 # -- one run ---------------------------------------------------------------------------------
 
 def _learn_offset(db, hub_ms, sent_ms, received_ms) -> None:
-    """Correct this node's wall clock by the hub's, measured at the request's midpoint."""
+    """Correct this node's wall clock by the hub's, measured at the request's midpoint
+    (its HLC steps back from the future too: :func:`kissi.store.changes.set_clock_offset`)."""
     if not isinstance(hub_ms, int):
         return
     offset = hub_ms - (sent_ms + received_ms) // 2
     offset = offset if abs(offset) > OFFSET_THRESHOLD_MS else 0
-    db.execute("update node set clock_offset_ms = ? where singleton = 1", [offset])
+    changes.set_clock_offset(db, offset)
     db.execute("update sync_state set hub_skew_ms = ? where singleton = 1", [-offset])
 
 
@@ -276,9 +293,10 @@ def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
             return sent
         upto, staff = rows[-1]["seq"], _staff(db)
         rows = [r for r in rows if not (r["tbl"] == "users" and r["row_id"] in staff)]
-        body = protocol.encode(rows, to=upto, t=hlc.now_ms())
+        body = protocol.encode(rows, to=upto, t=hlc.now_ms(), c=state(db)["pull_cursor"])
         started = hlc.now_ms()
         meta, _ = conn.batch("POST", f"{API}/push", body)
+        conn.news = meta.get("m") is True
         with transaction(db):
             _restamp(db, node_id, meta.get("r") or {})
             db.execute("update sync_state set push_acked = max(?, push_floor) where singleton = 1", [meta["a"]])
@@ -330,7 +348,9 @@ def pull(db, conn: Connection) -> int:
 
 def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
               batch: int = PUSH_BATCH) -> dict:
-    """One run: push, then pull, then push what the pull may have caused. Raises SyncError."""
+    """One run: push, then pull, then push what the pull may have caused; then, while the last
+    push's answer says the hub has entries this node lacks (another edge pushed meanwhile),
+    pull and push again (a few rounds at most). Raises SyncError."""
     current = state(db)
     if not current["hub_url"] or not current["token"]:
         raise SyncError("this node is not enrolled with a hub", "not_enrolled", 400)
@@ -344,15 +364,25 @@ def sync_once(db: sqlite_utils.Database, progress=None, timeout: float = 30,
     try:
         pushed = push(db, conn, batch, progress)
         pulled = pull(db, conn)
+        conn.news = False
         pushed += push(db, conn, batch, progress)
+        for _ in range(NEWS_ROUNDS):
+            if not conn.news:
+                break
+            pulled += pull(db, conn)
+            conn.news = False
+            pushed += push(db, conn, batch, progress)
     except SyncError as err:
         with transaction(db):
             db.execute("update sync_state set last_error = ? where singleton = 1", [f"{err.code}: {err}"])
+            if err.code in REFUSALS:
+                db.execute("update sync_state set refused = ? where singleton = 1", [err.code])
         raise
     finally:
         conn.close()
     with transaction(db):
-        db.execute("update sync_state set last_success_at = ?, last_error = null where singleton = 1",
+        db.execute("update sync_state set last_success_at = ?, last_error = null, refused = null"
+                   " where singleton = 1",
                    [utc_now()])
     return {"pushed": pushed, "pulled": pulled, "requests": conn.requests}
 

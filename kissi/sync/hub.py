@@ -200,6 +200,8 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
                    [upto, utc_now(), skew, floor.encode(), device["id"]])
         acked = db.execute("select push_acked from sync_devices where id = ?", [device["id"]]).fetchone()[0]
     out = {"a": acked, "t": hlc.now_ms(), "n": result["applied"]}
+    if type(meta.get("c")) is int and 0 <= meta["c"] < 2 ** 63:
+        out["m"] = has_news(db, device, meta["c"])  # the edge pulls again when it learns this
     if skew is not None:
         out["k"] = skew
     if restamped:
@@ -208,6 +210,23 @@ def ingest(db: sqlite_utils.Database, device: dict, entries: list[dict], meta: d
 
 
 # -- pull --------------------------------------------------------------------------------
+
+def _scope_filter(db, device) -> tuple[str, dict]:
+    """The SQL condition (and its parameters) on ``change_log`` rows a device may receive."""
+    if device["scope_kind"] == "shop":
+        coop = changes.shop_cooperative(db, device["scope_id"])
+        return ("(shop_id = :scope or (shop_id is null and (cooperative_id = :coop"
+                " or cooperative_id is null)))", {"scope": device["scope_id"], "coop": coop})
+    return ("(cooperative_id = :scope or (shop_id is null and cooperative_id is null))",
+            {"scope": device["scope_id"]})
+
+
+def has_news(db: sqlite_utils.Database, device: dict, cursor: int) -> bool:
+    """Whether entries the device would pull wait after ``cursor`` (told in a push's answer)."""
+    where, params = _scope_filter(db, device)
+    return db.execute(f"select exists (select 1 from change_log where seq > :cursor and node_id != :device"
+                      f" and {where})", {**params, "cursor": cursor, "device": device["id"]}).fetchone()[0] == 1
+
 
 def pull(db: sqlite_utils.Database, device: dict, cursor: int, limit: int = PULL_LIMIT,
          skew: int | None = None) -> dict:
@@ -218,14 +237,7 @@ def pull(db: sqlite_utils.Database, device: dict, cursor: int, limit: int = PULL
     """
     limit = max(1, min(int(limit), PULL_LIMIT))
     top = db.execute("select coalesce(max(seq), 0) from change_log").fetchone()[0]
-    if device["scope_kind"] == "shop":
-        coop = changes.shop_cooperative(db, device["scope_id"])
-        where = ("(shop_id = :scope or (shop_id is null and (cooperative_id = :coop"
-                 " or cooperative_id is null)))")
-        params = {"scope": device["scope_id"], "coop": coop}
-    else:
-        where = "(cooperative_id = :scope or (shop_id is null and cooperative_id is null))"
-        params = {"scope": device["scope_id"]}
+    where, params = _scope_filter(db, device)
     rows = [dict(r) for r in db.query(
         "select seq, id, node_id, hlc, tbl, row_id, op, data from change_log"
         f" where seq > :cursor and seq <= :top and node_id != :device and {where}"

@@ -33,9 +33,11 @@ PATHS = {
     "/api/v1/sync/push": {"post": {
         "operationId": "syncPush", "tags": ["sync"], "security": _BEARER,
         "summary": "Send change-log entries; applied in one transaction, idempotent on replay",
-        "requestBody": {"required": True, "content": _BATCH},
+        "requestBody": {"required": True, "content": _BATCH,
+                        "description": "A batch; head {to: last local seq, t: device ms, c: its pull cursor}"},
         "responses": {"200": {"description": "Committed: head {a: acknowledged position, t: hub time ms,"
-                                             " k: device skew ms, n: applied, r: restamped changes}",
+                                             " k: device skew ms, n: applied, r: restamped changes,"
+                                             " m: entries for the device wait after c}",
                               "content": _BATCH}, **_ERRORS}}},
     "/api/v1/sync/pull": {"get": {
         "operationId": "syncPull", "tags": ["sync"], "security": _BEARER,

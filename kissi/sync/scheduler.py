@@ -6,6 +6,12 @@ run after ``SYNC_INTERVAL`` seconds; a failure after an exponential backoff with
 (``SYNC_BACKOFF_MIN`` doubling up to ``SYNC_BACKOFF_MAX``, times a random 0.5-1.5), so
 a market full of devices does not hammer a hub that just came back. A revoked or
 refused device stops retrying until the service restarts or a write pokes it.
+
+The first success after failures means the hub just came back, and the other edges of
+the scope, back from the same outage, push over the next minutes: the syncer then runs
+again after ``SYNC_BACKOFF_MIN`` seconds, doubling up to ``SYNC_INTERVAL``, so the edge
+that synced first does not stay behind them for a whole interval (each such run costs
+one pull when nothing waits here).
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ class Syncer(threading.Thread):
         self.failures = 0
         self.last_run: dict | None = None
         self.last_compact = 0.0
+        self.catch_up = 0.0  # seconds to the next run while catching up after an outage
 
     def poke(self) -> None:
         """A local write happened: sync soon (never blocks the caller)."""
@@ -64,10 +71,14 @@ class Syncer(threading.Thread):
             if not client.state(db)["token"]:
                 return self.config["SYNC_INTERVAL"]
             self.last_run = client.sync_once(db)
+            self.catch_up = self.config["SYNC_BACKOFF_MIN"] if self.failures else self.catch_up * 2
             self.failures = 0
             if time.time() - self.last_compact > 86_400:
                 client.compact(db, self.config["SYNC_KEEP_DAYS"])
                 self.last_compact = time.time()
+            if 0 < self.catch_up < self.config["SYNC_INTERVAL"]:
+                return self.catch_up
+            self.catch_up = 0.0
             return self.config["SYNC_INTERVAL"]
         except client.SyncError as err:
             self.failures += 1
@@ -113,7 +124,8 @@ def health(app) -> dict:
             return {"devices": devices, "revoked": revoked}
         state = client.state(db)
         return {"enrolled": bool(state.get("token")), "running": bool(syncer and syncer.is_alive()),
-                "waiting": client.pending_count(db),
+                "revoked": bool(state.get("refused")), "refused": state.get("refused"),
+                "waiting": client.waiting_records(db), "waiting_unit": "records",
                 "last_success": state.get("last_success_at"), "last_error": state.get("last_error")}
     finally:
         db.conn.close()

@@ -219,11 +219,18 @@ def qr_svg(text: str) -> str:
 # -- the trader's sync state -------------------------------------------------------------------
 
 def sync_state() -> dict:
-    """What ``_sync_state.html`` shows: all sent, N waiting, or never synced; last success."""
+    """What ``_sync_state.html`` shows: refused by the hub, never synced, N records waiting
+    (:func:`kissi.sync.client.waiting_records`) or all sent; and the last success.
+
+    A device the hub refused (revoked) says so on every page, with its own icon and prompt,
+    until a sync succeeds again: her work stays on the device, but nothing leaves it.
+    """
     db = get_db()
     current = client.state(db)
-    waiting = client.pending_count(db, parts=False)
-    if current["last_success_at"] is None:
+    waiting = client.waiting_records(db)
+    if current.get("refused"):
+        status = "revoked"
+    elif current["last_success_at"] is None:
         status = "never"
     else:
         status = "waiting" if waiting else "all_sent"
