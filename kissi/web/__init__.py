@@ -25,8 +25,10 @@ def register(app: Flask) -> None:
         listen,
         month,
         myshop,
+        mypage,
         pages,
         plans,
+        public,
         pwa,
         sell,
         stock,
@@ -39,7 +41,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.bp)
     auth.init_app(app)
     ui.init_app(app)
-    for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
+    for module in (pages, sell, stock, debts, day, myshop, mypage):  # the trader's pages
         app.register_blueprint(module.bp)
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
     idempotency.init_pages(app, ("sell", "stock", "debts"))  # the offline queue's forms
@@ -51,4 +53,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(coop.bp)  # the cooperative trainer's pages, /coop
     month.init_app(app)
     app.register_blueprint(plans.bp)  # plans, for admins at the hub
+    app.register_blueprint(public.bp)  # her public page and the directory: no login
     headers.init_app(app)  # content policy, caching, the session cookie's Secure flag
