@@ -19,7 +19,7 @@ from ..shop import products
 from . import keys
 
 # Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).
-PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month", "mypage", "public")
+PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month", "mypage")
 
 # Optional progressive enhancement, each added by its own part when present:
 # keypads (here), offline shell (app.js), voice prompts (voice.js), voice input (mic.js).
