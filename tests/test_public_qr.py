@@ -1,0 +1,62 @@
+"""The QR code of her page decodes, with a real decoder, to her page's address: PNG and sticker PDF."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from kissi.public import pages
+from web_helpers import shop_ids  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def published(app, db, trader, shop_ids):
+    app.config["PUBLIC_URL"] = "https://kissi.example/"
+    return pages.update_page(db, trader["shop_id"], published=1, market="Adjamé", stall="B12")
+
+
+def decoded(image: Image.Image) -> list[tuple[str, str]]:
+    return [(r.text, str(r.format)) for r in zxingcpp.read_barcodes(image)]
+
+
+def test_qr_png_decodes_to_the_short_address_with_high_error_correction(app, published):
+    answer = app.test_client().get(f"/s/{published['slug']}/qr.png")
+    assert answer.status_code == 200 and answer.mimetype == "image/png"
+    image = Image.open(io.BytesIO(answer.data))
+    results = zxingcpp.read_barcodes(image)
+    assert [r.text for r in results] == [f"https://kissi.example/s/{published['slug']}"]
+    assert results[0].ec_level == "H"
+
+
+def test_qr_survives_a_dirty_sticker(app, published):
+    """A quarter of the code's inside smeared over: high error correction still reads it."""
+    image = Image.open(io.BytesIO(app.test_client().get(f"/s/{published['slug']}/qr.png").data)).convert("L")
+    w, h = image.size
+    image.paste(128, (w // 3, h // 3, w // 3 + w // 5, h // 3 + h // 5))
+    assert [t for t, _ in decoded(image)] == [f"https://kissi.example/s/{published['slug']}"]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_sticker_pdf_is_a6_and_its_qr_decodes_after_rendering(app, published, tmp_path):
+    answer = app.test_client().get(f"/s/{published['slug']}/sticker.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    pdf = tmp_path / "sticker.pdf"
+    pdf.write_bytes(answer.data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
+    rendered = sorted(tmp_path.glob("page*.png"))
+    assert len(rendered) == 1
+    image = Image.open(rendered[0])
+    # A6 is 105 x 148 mm: 620 x 874 pixels at 150 dpi
+    assert abs(image.size[0] - 620) <= 2 and abs(image.size[1] - 874) <= 2
+    assert [t for t, _ in decoded(image)] == [f"https://kissi.example/s/{published['slug']}"]
+
+
+def test_no_qr_for_an_unpublished_page(app, db, trader, published):
+    pages.update_page(db, trader["shop_id"], published=0)
+    client = app.test_client()
+    assert client.get(f"/s/{published['slug']}/qr.png").status_code == 404
+    assert client.get(f"/s/{published['slug']}/sticker.pdf").status_code == 404
