@@ -44,7 +44,7 @@ SCOPES = {
     "stock.index": "shop", "stock.product": "shop", "stock.move": "shop",
     "debts.index": "shop", "debts.new": "shop", "debts.customer": "shop", "debts.repay": "shop",
     "day.today": "shop", "day.month": "shop", "month.index": "shop",
-    "mypage.edit": "shop",
+    "mypage.edit": "shop", "public.coop_stickers": "coop",
     **{f"public.{name}": Public("her public page: only what she published, no login by design (kissi/public)")
        for name in ("shop", "order", "qr_png", "sticker", "photo", "cooperative")},
     "myshop.index": "shop", "myshop.edit": "shop", "myshop.new": "shop", "myshop.photo": "shop",

@@ -64,6 +64,8 @@ def test_an_old_slug_redirects_to_the_new_one_after_a_rename(app, db, trader, sh
     answer = customer(app).get(f"/s/{old}")
     assert answer.status_code == 301 and answer.headers["Location"].endswith(f"/s/{new}")
     assert customer(app).get(f"/s/{new}").status_code == 200
+    hostile = customer(app).get(f"/s/{old}/order", query_string={"slug": "x", "name": "y", "t_z": "1"})
+    assert hostile.status_code == 301 and f"/s/{new}/order?" in hostile.headers["Location"]
     # nobody else can take the old address: it still leads to her
     other = make_user(db, cooperative_id=make_cooperative(db, "Coop B")["id"], name=trader["name"])
     assert pages.rename_slug(db, other["shop_id"], old)["slug"] == f"{old}-2"

@@ -60,3 +60,23 @@ def test_no_qr_for_an_unpublished_page(app, db, trader, published):
     client = app.test_client()
     assert client.get(f"/s/{published['slug']}/qr.png").status_code == 404
     assert client.get(f"/s/{published['slug']}/sticker.pdf").status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+def test_a_trainer_prints_every_published_member_of_her_cooperative_only(app, db, trader, published, tmp_path):
+    from factories import logged_in, make_cooperative, make_user
+
+    second = make_user(db, cooperative_id=trader["cooperative_id"], name="Fanta Diallo")
+    pages.update_page(db, second["shop_id"], published=1)
+    make_user(db, cooperative_id=trader["cooperative_id"], name="Mariam")  # not published: no sticker
+    stranger = make_user(db, cooperative_id=make_cooperative(db, "Coop B")["id"], name="Salimata")
+    pages.update_page(db, stranger["shop_id"], published=1)
+    trainer = make_user(db, "trainer", cooperative_id=trader["cooperative_id"], name="Fatou")
+    answer = logged_in(app, trainer).get("/coop/stickers.pdf")
+    assert answer.status_code == 200
+    (tmp_path / "sheet.pdf").write_bytes(answer.data)
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "sheet.pdf"), str(tmp_path / "p")], check=True,
+                   timeout=60)
+    texts = sorted(t for path in sorted(tmp_path.glob("p*.png")) for t, _ in decoded(Image.open(path)))
+    assert texts == sorted(f"https://kissi.example/s/{slug}" for slug in (published["slug"], "fanta-diallo"))
+    assert logged_in(app, trader).get("/coop/stickers.pdf").status_code == 403

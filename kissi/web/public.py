@@ -27,6 +27,7 @@ from ..public import directory, pages, qr, visits
 from ..shop import photos, products
 from ..shop.ledger import N_
 from ..shop.sales import line_amount
+from .auth import role_required
 from .database import get_db
 from .headers import content_security_policy
 from .ui import UNIT_LABELS
@@ -65,7 +66,8 @@ def _page(slug: str, endpoint: str = "public.shop"):
     page, current = pages.find_by_slug(db, slug)
     if page is None:
         if current:
-            abort(redirect(url_for(endpoint, slug=current, **request.args), 301))
+            args = {k: v for k, v in request.args.items(multi=False) if k not in ("slug", "name")}
+            abort(redirect(url_for(endpoint, slug=current, **args), 301))
         abort(404)
     return db, page
 
@@ -120,7 +122,7 @@ def whatsapp_link(number_digits: str, message: str) -> str:
 
 @bp.get("/s/<slug>/order")
 def order(slug):
-    db, page = _page(slug, "public.shop")
+    db, page = _page(slug, "public.order")
     view = pages.public_view(db, page)
     try:
         lines = order_lines(view, request.args)
@@ -146,6 +148,20 @@ def sticker(slug):
                            "scan": gettext("Scan to order")}])
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", max_age=3600,
                      download_name=f"{page['slug']}.pdf")
+
+
+@bp.get("/coop/stickers.pdf")
+@role_required("trainer", "admin")
+def coop_stickers():
+    """A trainer prints the stickers of every published member of her cooperative at once (an
+    admin names the cooperative with ``?cooperative=``), one A6 page each."""
+    coop_id = g.user["cooperative_id"] if g.user["role"] == "trainer" else request.args.get("cooperative")
+    shops = directory.published_shops(get_db(), coop_id) if coop_id else []
+    if not shops:
+        abort(404)
+    pdf = qr.sticker_pdf([{"url": page_url(s["slug"]), "name": s["name"], "scan": gettext("Scan to order"),
+                           "place": " · ".join(filter(None, [s["stall"], s["market"]]))} for s in shops])
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name="stickers.pdf")
 
 
 @bp.get("/s/<slug>/photos/<name>")
