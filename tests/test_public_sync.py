@@ -86,3 +86,31 @@ def test_the_page_made_at_the_hub_and_on_the_edge_offline_is_one_row(world):
         rows = node.db.execute("select published, stall, landmark from shop_pages where shop_id = ?",
                                [shop_id]).fetchall()
         assert rows == [(1, "B12", "Près de la mosquée")]
+
+
+def test_a_shop_device_cannot_publish_or_unpublish_another_shops_page(world):
+    """The hub checks a pushed page like any row of a shop (kissi/sync/scope.py)."""
+    from kissi.store import changes
+    from kissi.sync.apply import BadEntry
+    from kissi.sync.scope import Checker
+
+    hub, edge = world["hub"], world["edge"]
+    other = members.add_user(hub.db, role="trader", phone="0705050505", pin="2468", name="Fanta",
+                             cooperative_id=world["coop"]["id"])
+    pages.update_page(hub.db, other["shop_id"], published=1)
+    stamp = "00000190000000ff.0000"
+    base = {"id": changes.change_id(edge.node_id, stamp), "node_id": edge.node_id, "hlc": stamp,
+            "tbl": "shop_pages", "row_id": pages.page_id(other["shop_id"])}
+    forged = [
+        {**base, "op": "update", "data": {"published": 0}},
+        {**base, "op": "insert", "row_id": pages.page_id(world["shop"]), "data": {
+            "id": pages.page_id(world["shop"]), "shop_id": other["shop_id"], "published": 1, "slug": "fanta",
+            "created_at": changes.utc_now()}},
+    ]
+    for entry in forged:
+        with pytest.raises(BadEntry, match="scope"):
+            Checker(hub.db, "shop", world["shop"], edge.node_id).check(0, entry)
+    own = {**base, "row_id": pages.page_id(world["shop"]), "op": "insert", "data": {
+        "id": pages.page_id(world["shop"]), "shop_id": world["shop"], "published": 1, "slug": "awa",
+        "created_at": changes.utc_now()}}
+    Checker(hub.db, "shop", world["shop"], edge.node_id).check(0, own)  # her own page passes
