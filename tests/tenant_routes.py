@@ -46,7 +46,7 @@ SCOPES = {
     "day.today": "shop", "day.month": "shop", "month.index": "shop",
     "mypage.edit": "shop", "public.coop_stickers": "coop",
     **{f"public.{name}": Public("her public page: only what she published, no login by design (kissi/public)")
-       for name in ("shop", "order", "qr_png", "sticker", "photo", "cooperative")},
+       for name in ("shop", "order", "qr_png", "sticker", "photo", "cooperative", "preview")},
     "myshop.index": "shop", "myshop.edit": "shop", "myshop.new": "shop", "myshop.photo": "shop",
     "listen.index": "shop", "listen.listen": "shop", "listen.heard": "shop", "listen.confirm": "shop",
     "listen.done": "shop", "listen.api_listen": "shop",

@@ -80,3 +80,17 @@ def test_a_trainer_prints_every_published_member_of_her_cooperative_only(app, db
     texts = sorted(t for path in sorted(tmp_path.glob("p*.png")) for t, _ in decoded(Image.open(path)))
     assert texts == sorted(f"https://kissi.example/s/{slug}" for slug in (published["slug"], "fanta-diallo"))
     assert logged_in(app, trader).get("/coop/stickers.pdf").status_code == 403
+
+
+def test_link_preview_card_is_a_small_png_with_her_photo_and_named_in_open_graph(app, db, trader, published):
+    client = app.test_client()
+    html = client.get(f"/s/{published['slug']}").get_data(as_text=True)
+    assert f'<meta property="og:image" content="https://kissi.example/s/{published["slug"]}/card.png">' in html
+    answer = client.get(f"/s/{published['slug']}/card.png")
+    assert answer.status_code == 200 and answer.mimetype == "image/png" and len(answer.data) < 300 * 1024
+    image = Image.open(io.BytesIO(answer.data)).convert("RGB")
+    assert image.size == (600, 315)
+    red, green, blue = image.getpixel((100, 157))  # her photo (web_helpers: orange) on the left
+    assert abs(red - 200) < 12 and abs(green - 80) < 12 and abs(blue - 20) < 12
+    pages.update_page(db, trader["shop_id"], published=0)
+    assert client.get(f"/s/{published['slug']}/card.png").status_code == 404

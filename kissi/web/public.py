@@ -23,7 +23,7 @@ from flask_babel import gettext
 from .. import languages
 from ..errors import DomainError, Invalid
 from ..i18n import format_money, format_qty
-from ..public import directory, pages, qr, visits
+from ..public import card, directory, pages, qr, visits
 from ..shop import photos, products
 from ..shop.ledger import N_
 from ..shop.sales import line_amount
@@ -137,6 +137,17 @@ def order(slug):
 def qr_png(slug):
     _, page = _page(slug, "public.qr_png")
     return send_file(io.BytesIO(qr.qr_png(page_url(page["slug"]))), mimetype="image/png", max_age=3600)
+
+
+@bp.get("/s/<slug>/card.png")
+def preview(slug):
+    """The link preview image (``og:image``): her name, where she is, her first shown photo."""
+    db, page = _page(slug, "public.preview")
+    view = pages.public_view(db, page)
+    shown = next((p["photo"] for p in view["products"] if p["photo"]), None)
+    photo = photos.photo_path(current_app.instance_path, shown) if shown else None
+    image = card.preview_card(view["shop_name"], " · ".join(filter(None, [view["stall"], view["market"]])), photo)
+    return send_file(io.BytesIO(image), mimetype="image/png", max_age=3600)
 
 
 @bp.get("/s/<slug>/sticker.pdf")
