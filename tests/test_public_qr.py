@@ -94,3 +94,16 @@ def test_link_preview_card_is_a_small_png_with_her_photo_and_named_in_open_graph
     assert abs(red - 200) < 12 and abs(green - 80) < 12 and abs(blue - 20) < 12
     pages.update_page(db, trader["shop_id"], published=0)
     assert client.get(f"/s/{published['slug']}/card.png").status_code == 404
+
+
+def test_the_card_font_has_accented_letters():
+    """Pillow's own font draws "é" as an empty box; the card's font must not."""
+    from PIL import ImageFont
+
+    from kissi.public import card
+
+    if card.font_path() is None:
+        pytest.skip("DejaVu Sans (fonts-dejavu-core) is not installed")
+    font = ImageFont.truetype(card.font_path(), 40)
+    assert font.getbbox("é")[1] < font.getbbox("e")[1]  # the accent rises above the e
+    assert font.getbbox("é")[2] == font.getbbox("e")[2]  # and it is an e, not a box of another width

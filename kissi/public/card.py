@@ -3,7 +3,8 @@
 WhatsApp and other apps show ``og:image`` beside a shared link; a card with her name is read
 at a glance where a bare product photo is not. It is drawn with Pillow from what her page
 already shows (nothing more), 600 x 315 pixels (the 1.91:1 shape previews use), a palette
-image well under 300 KB. Pillow's own scalable font is used, so no system font is needed.
+image well under 300 KB. Text is drawn with DejaVu Sans (Debian's ``fonts-dejavu-core``:
+accents, Arabic letters); Pillow's own font, the fallback, has no accented letters.
 """
 from __future__ import annotations
 
@@ -13,17 +14,28 @@ from pathlib import Path
 WIDTH, HEIGHT = 600, 315
 BACKGROUND, INK, SOFT = (246, 227, 196), (27, 27, 27), (90, 70, 40)
 PHOTO = 220
+FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def font_path() -> str | None:
+    """The first installed font of :data:`FONTS` (None: Pillow's own)."""
+    return next((f for f in FONTS if Path(f).is_file()), None)
+
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    path = font_path()
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size=size)
 
 
 def _fit(draw, text: str, size: int, width: int):
-    from PIL import ImageFont
-
     while size > 14:
-        font = ImageFont.load_default(size=size)
+        font = _font(size)
         if draw.textlength(text, font=font) <= width:
             return font, text
         size -= 2
-    font = ImageFont.load_default(size=size)
+    font = _font(size)
     while text and draw.textlength(text + "…", font=font) > width:
         text = text[:-1]
     return font, text + "…"
