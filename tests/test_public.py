@@ -256,3 +256,9 @@ def test_the_demo_publishes_awa_kones_page(app, db):
     assert "Awa Koné" in html and "Savon" in html
     assert customer(app).get(f"/s/{pages.slugify('Aminata Traoré')}").status_code == 404
 
+
+
+def test_the_greeting_must_be_one_of_her_own_recordings(db, trader):
+    with pytest.raises(Invalid) as caught:
+        pages.update_page(db, trader["shop_id"], greeting="01900000-0000-7000-8000-000000000001")
+    assert caught.value.code == "bad_greeting"

@@ -141,7 +141,9 @@ def update_page(db: sqlite_utils.Database, shop_id: str, **fields) -> dict:
         elif field == "open_days":
             clean[field] = _check_days(value)
         elif field == "greeting":
-            clean[field] = value if value is None or _is_clip(db, shop_id, value) else _bad_greeting()
+            if value is not None and not _is_clip(db, shop_id, value):
+                raise Invalid("bad_greeting", N_("This recording is not one of yours"), "greeting")
+            clean[field] = value
         else:
             clean[field] = ledger.check_text(value, field, limit=MAX_PLACE)
     with transaction(db):
@@ -153,12 +155,10 @@ def update_page(db: sqlite_utils.Database, shop_id: str, **fields) -> dict:
 
 
 def _is_clip(db, shop_id, recording_id) -> bool:
-    return db.execute("select 1 from voice_recordings where id = ? and shop_id = ? and deleted = 0",
-                      [recording_id, shop_id]).fetchone() is not None
-
-
-def _bad_greeting():
-    raise Invalid("bad_greeting", N_("This recording is not one of yours"), "greeting")
+    """Whether ``recording_id`` is one of her own recordings (a greeting in her voice)."""
+    return isinstance(recording_id, str) and db.execute(
+        "select 1 from voice_recordings where id = ? and shop_id = ? and deleted = 0",
+        [recording_id, shop_id]).fetchone() is not None
 
 
 def rename_slug(db: sqlite_utils.Database, shop_id: str, text) -> dict:
