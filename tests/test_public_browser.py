@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_helpers import KISSI, PHONE, SLOW_3G, Meter, Node, launch, report
+from browser_helpers import KISSI, PHONE, SLOW_3G, Meter, Node, launch, report, screenshot
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def keep_screenshot(page, name: str) -> None:
+    """Into test-artifacts/ every run; into docs/screenshots/ when ``KISSI_DOCS_SCREENSHOTS=1``."""
+    path = screenshot(page, name)
+    if os.environ.get("KISSI_DOCS_SCREENSHOTS") == "1":
+        shutil.copyfile(path, SCREENSHOTS / path.name)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +72,7 @@ def test_a_customer_ticks_two_products_and_whatsapp_opens_with_her_order(browser
         page.goto(demo_node["node"].url + demo_node["path"])
         assert page.locator("h1").inner_text().endswith("Awa Koné")
         if not javascript:
-            SCREENSHOTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "public-page.png"), scale="css")
+            keep_screenshot(page, "public-page")
         boxes = page.locator("input[type=checkbox]:not([disabled])")
         boxes.nth(0).check()
         boxes.nth(1).check()
@@ -87,7 +94,7 @@ def test_directory_search_in_chromium(browser, demo_node):
         page.get_by_role("searchbox").press("Enter")
         page.wait_for_url(re.compile(r"q=savons"))
         assert page.get_by_role("link", name=re.compile("Savon")).count() >= 1
-        page.screenshot(path=str(SCREENSHOTS / "public-directory.png"), scale="css")
+        keep_screenshot(page, "public-directory")
         assert problems == []
     finally:
         context.close()
