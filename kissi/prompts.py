@@ -388,6 +388,32 @@ PROMPTS.update({
     "error.already_paid": _l("This month is already paid"),
     "error.already_reversed": _l("This payment was already cancelled"),
 })
+# her public page (kissi/web/mypage.py) and its visits on her month page
+PROMPTS.update({
+    "home.page": _l("My page for customers"),
+    "page.screen": _l("Your page for customers"),
+    "page.publish": _l("Show your shop to customers"),
+    "page.prices": _l("Show your prices"),
+    "page.phone": _l("Show your phone number"),
+    "page.days": _l("The days your shop is open"),
+    "page.where": _l("Where customers find you"),
+    "page.market": _l("Your market"),
+    "page.stall": _l("Your stall"),
+    "page.landmark": _l("Something near your stall"),
+    "page.address": _l("The address of your page"),
+    "page.products": _l("The products customers see"),
+    "page.save": _l("Save"),
+    "page.saved": _l("Saved"),
+    "page.open": _l("Your page for customers"),
+    "page.sticker": _l("Print your sticker"),
+    "page.visits": _l("Visits to your page and orders by WhatsApp this month"),
+    "month.page_visits": _l("Visits to your page and orders by WhatsApp"),
+    "error.page_bad_phone": _l("Your phone number is not right: ask your trainer to correct it"),
+    "error.bad_days": _l("Choose the days the shop is open"),
+    "error.bad_choice": _l("Choose yes or no"),
+    "error.bad_greeting": _l("This recording is not one of yours"),
+    "error.order_empty": _l("Choose at least one product"),
+})
 PROMPTS["subs.paid_list"] = _l("Payments recorded for this month")
 PROMPTS["subs.reverse"] = _l("Cancel this payment, recorded by mistake")
 PROMPTS["error.subscriptions_elsewhere"] = _l(

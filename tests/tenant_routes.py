@@ -28,6 +28,7 @@ ARGS = {
     "device_id": "{device}", "recording_id": "{label_recording}", "row_id": "{product}",
     "name": "{photo}", "plan_id": "{plan}", "ym": "2026-03", "lang": "fr", "kind": "restock",
     "sha": "{label_sha}", "purpose": "any", "size": 192, "filename": "kissi.css",
+    "slug": "awa-kone-adjame", "coop_slug": "coop-adjame",
 }
 
 SCOPES = {
@@ -43,6 +44,9 @@ SCOPES = {
     "stock.index": "shop", "stock.product": "shop", "stock.move": "shop",
     "debts.index": "shop", "debts.new": "shop", "debts.customer": "shop", "debts.repay": "shop",
     "day.today": "shop", "day.month": "shop", "month.index": "shop",
+    "mypage.edit": "shop", "public.coop_stickers": "coop",
+    **{f"public.{name}": Public("her public page: only what she published, no login by design (kissi/public)")
+       for name in ("shop", "order", "qr_png", "sticker", "photo", "cooperative", "preview")},
     "myshop.index": "shop", "myshop.edit": "shop", "myshop.new": "shop", "myshop.photo": "shop",
     "listen.index": "shop", "listen.listen": "shop", "listen.heard": "shop", "listen.confirm": "shop",
     "listen.done": "shop", "listen.api_listen": "shop",

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 import sqlite_utils
 
 from ..coop import members
+from ..public import pages
 from ..shop import credit, ledger, products, sales, stock
 from ..store.db import transaction
 
@@ -37,6 +38,8 @@ TRADERS = [
 CUSTOMERS = [("Mariam", "0707070701"), ("Salimata", "0707070702"), ("Adjoua", None),
              ("Kadi", "0707070704")]
 PROVIDERS = list(ledger.MOBILE_PROVIDERS)
+# Awa Koné's public page is published, so a newcomer sees one at once (Aminata's is not).
+PAGE = {"market": "Adjamé", "stall": "Allée B, n° 12", "landmark": "Près de la porte de la mosquée"}
 
 
 def _at(day, rng, hour_from=7, hour_to=19) -> str:
@@ -112,7 +115,10 @@ def load_demo(db: sqlite_utils.Database, *, today=None) -> dict:
             logins.append({"role": "trader", **{k: spec[k] for k in ("name", "phone", "pin")},
                            "id": user["id"], "shop_id": user["shop_id"]})
         _subscriptions(db, [x["shop_id"] for x in logins if x["role"] == "trader"])
-    return {"cooperative_id": coop["id"], "logins": logins, "counts": counts}
+        awa = logins[1]["shop_id"]
+        pages.ensure_page(db, awa, market=PAGE["market"])
+        page = pages.update_page(db, awa, published=1, **PAGE)
+    return {"cooperative_id": coop["id"], "logins": logins, "counts": counts, "public_slug": page["slug"]}
 
 
 def _subscriptions(db, shop_ids) -> None:

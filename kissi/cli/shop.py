@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..errors import DomainError
@@ -36,6 +37,8 @@ def demo_command(if_empty):
     click.echo("demo logins (phone / PIN):")
     for login in loaded["logins"]:
         click.echo(f"  {login['role']:8} {login['name']:16} {login['phone']} / {login['pin']}")
+    base = (current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:8080").rstrip("/")
+    click.echo(f"demo: Awa Koné's public page: {base}/s/{loaded['public_slug']}")
 
 
 def _shop_of(db, key: str) -> str:

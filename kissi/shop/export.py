@@ -26,6 +26,9 @@ TABLES = {
     "subscriptions": "shop_id",
     "subscription_payments": "shop_id",
     "subscription_reversals": "shop_id",
+    "shop_pages": "shop_id",
+    "shop_slugs": "shop_id",
+    "page_visits": "shop_id",
 }
 
 

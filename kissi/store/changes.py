@@ -45,6 +45,7 @@ SYNCED: dict[str, Synced] = {
     "credit_entries": Synced("fact"),
     "plans": Synced("record"), "subscriptions": Synced("record"),  # kissi/coop/plans.py
     "subscription_payments": Synced("fact"), "subscription_reversals": Synced("fact"),
+    "shop_pages": Synced("record"), "shop_slugs": Synced("fact"),  # kissi/public/pages.py
 }
 
 

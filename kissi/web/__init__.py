@@ -24,9 +24,11 @@ def register(app: Flask) -> None:
         idempotency,
         listen,
         month,
+        mypage,
         myshop,
         pages,
         plans,
+        public,
         pwa,
         sell,
         stock,
@@ -39,7 +41,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.bp)
     auth.init_app(app)
     ui.init_app(app)
-    for module in (pages, sell, stock, debts, day, myshop):  # the trader's pages
+    for module in (pages, sell, stock, debts, day, myshop, mypage):  # the trader's pages
         app.register_blueprint(module.bp)
     compress.init_app(app)  # after-request hooks run last-registered first: compress runs last
     # the offline queue's forms, and every page form that writes (its one-time token)
@@ -52,4 +54,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(coop.bp)  # the cooperative trainer's pages, /coop
     month.init_app(app)
     app.register_blueprint(plans.bp)  # plans, for admins at the hub
+    app.register_blueprint(public.bp)  # her public page and the directory: no login
     headers.init_app(app)  # content policy, caching, the session cookie's Secure flag

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template
 
 from ..coop import plans
+from ..public import visits
 from ..shop import ledger, month as months
 from .auth import shop_required
 from .database import get_db
@@ -32,7 +33,8 @@ def index(ym: str | None = None):
     report = months.month_report(db, g.shop_id, ym)
     # her own shop: the reminder is for this month, whichever month she is looking at
     state = plans.month_state(db, None, g.shop_id, report["today"][:7], today=report["today"])
-    return render_template("month.html", r=report, sub=state)
+    return render_template("month.html", r=report, sub=state,
+                           visits=visits.month_visits(db, g.shop_id, report["month"]))
 
 
 def init_app(app) -> None:

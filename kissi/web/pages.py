@@ -18,6 +18,7 @@ TILES = (
     ("day.today", "📅", _l("My day"), "home.day"),
     ("month.index", "📆", _l("My month"), "home.month"),
     ("myshop.index", "🏪", _l("My shop"), "home.shop"),
+    ("mypage.edit", "🌐", _l("My page"), "home.page"),
     ("pages.help", "❓", _l("Help"), "home.help"),
 )
 

@@ -20,7 +20,7 @@ from . import idempotency, keys
 from .errors import translate
 
 # Blueprints whose GET routes are HTML pages (each must stay within the 14 KB budget).
-PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month")
+PAGE_BLUEPRINTS = ("auth", "pages", "sell", "stock", "debts", "day", "myshop", "month", "mypage")
 
 # Optional progressive enhancement, each added by its own part when present:
 # keypads (here), offline shell (app.js), voice prompts (voice.js), voice input (mic.js).
