@@ -21,7 +21,7 @@ import pytest
 from factories import PIN, make_cooperative, make_user
 from kissi.shop import products, stock
 from kissi.store import changes, db as store
-from kissi.sync import client, hub
+from kissi.sync import client, hub, identity
 from tests.served_process import Served, post_json
 
 CYCLES = int(os.environ.get("KISSI_CRASH_CYCLES", "3"))
@@ -140,7 +140,8 @@ def test_sync_killed_on_either_side_loses_and_doubles_nothing(tmp_path):
     edge_db = store.connect(edge_path)
     store.migrate(edge_db)
     changes.ensure_node(edge_db, "edge")
-    client.enroll(edge_db, hub_node.url, code, "market box")
+    key = identity.fingerprint(identity.public_raw(identity.load_or_create(hub_path.parent)))
+    client.enroll(edge_db, hub_node.url, code, "market box", key)
     client.sync_once(edge_db)
     edge_db.conn.close()
     edge = Served(edge_path.parent, SYNC_DEBOUNCE=0.05, SYNC_INTERVAL=1, SYNC_BACKOFF_MIN=0.1,
