@@ -5,7 +5,8 @@ inside a function, is checked against the rules the packages' docstrings state:
 
 - ``store`` imports nothing of kissi but ``kissi.errors``;
 - ``shop`` never imports ``coop``; neither imports ``sync``, ``voice``, ``listen``, ``web``
-  or ``cli``; ``sync`` needs neither ``shop`` nor ``coop``; ``voice`` never imports ``listen``;
+  or ``cli``; ``sync`` needs neither ``shop`` nor ``coop``; ``voice`` never imports ``listen``; ``deploy``
+  stands on ``store`` and the shared modules only;
 - no part imports ``web``; only the app factory and command modules import command modules,
   and they take their helpers from ``kissi.cli.common``;
 - Flask (``flask``, ``flask_babel``, ``werkzeug`` but its password hashing) only in ``web/``,
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kissi"
-PARTS = ("store", "shop", "coop", "sync", "voice", "listen", "web", "cli")
+PARTS = ("store", "shop", "coop", "sync", "voice", "listen", "deploy", "web", "cli")
 FLASK = ("flask", "flask_babel", "werkzeug")
 FLASK_ALLOWED_FROM = ("werkzeug.security",)  # PIN hashing: no web in it
 I18N_GLUE = ("kissi", "kissi.i18n", "kissi.prompts")  # the app factory and the translated strings
@@ -31,6 +32,7 @@ FORBIDDEN = {
     "sync": ("kissi.shop", "kissi.coop", "kissi.voice", "kissi.listen"),
     "voice": ("kissi.listen", "kissi.sync"),
     "listen": ("kissi.sync",),
+    "deploy": ("kissi.shop", "kissi.coop", "kissi.sync", "kissi.voice", "kissi.listen"),
 }
 
 
@@ -134,6 +136,8 @@ def test_imports_point_down(path):
     ("kissi.web.voice", "kissi.voice.build"),
     ("kissi.sync.hub", "kissi.web.database"),
     ("kissi.shop.day", "kissi.create_app"),
+    ("kissi.deploy.backups", "kissi.web.database"),
+    ("kissi.deploy.backups", "kissi.sync.client"),
 ])
 def test_the_rules_catch_a_wrong_direction(module, imported):
     assert broken_rules(module, imported)
@@ -147,6 +151,8 @@ def test_the_rules_catch_a_wrong_direction(module, imported):
     ("kissi.web.api", "flask"),
     ("kissi.prompts", "flask_babel"),
     ("kissi", "kissi.web"),
+    ("kissi.deploy.backups", "kissi.store.db"),
+    ("kissi.cli.main", "kissi.deploy.backups"),
 ])
 def test_the_rules_let_the_right_direction_pass(module, imported):
     assert not broken_rules(module, imported)
