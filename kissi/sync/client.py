@@ -281,7 +281,10 @@ def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
         meta, _ = conn.batch("POST", f"{API}/push", body)
         with transaction(db):
             _restamp(db, node_id, meta.get("r") or {})
-            db.execute("update sync_state set push_acked = max(?, push_floor) where singleton = 1", [meta["a"]])
+            # never past what was sent: a hub that acknowledges more held this node's log before
+            # a restore from a backup, and the changes made since take those positions again
+            db.execute("update sync_state set push_acked = max(min(?, ?), push_floor) where singleton = 1",
+                       [meta["a"], upto])
             _learn_offset(db, meta.get("t"), started, hlc.now_ms())
         sent += len(rows)
         if progress:
