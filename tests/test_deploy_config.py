@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from browser_helpers import KISSI, Node, free_port
-from caddy_helpers import NAME, Caddy, needs_caddy, validate
 from kissi.deploy.caddy import caddyfile
+from tests.browser_helpers import KISSI, Node, free_port
+from tests.caddy_helpers import NAME, Caddy, needs_caddy, validate
 
 
 def write_certificate(folder: Path, name: str) -> tuple[Path, Path]:

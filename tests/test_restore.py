@@ -6,13 +6,13 @@ import sqlite3
 import subprocess
 
 import pytest
-from browser_helpers import KISSI
-from sync_helpers import Node, hub_with_shop, sell
 
 from kissi import create_app
 from kissi.deploy import backups
 from kissi.store import db as store
 from kissi.sync import client
+from tests.browser_helpers import KISSI
+from tests.sync_helpers import Node, hub_with_shop, sell
 
 
 def kissi(instance, *args, **kwargs) -> subprocess.CompletedProcess:
