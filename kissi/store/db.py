@@ -99,6 +99,11 @@ def _migration_files() -> list[tuple[str, resources.abc.Traversable]]:
     return [(p.name.rsplit(".", 1)[0], p) for p in files]
 
 
+def migration_names() -> list[str]:
+    """Every migration this version of kissi has, oldest first: the schema versions."""
+    return [name for name, _ in _migration_files()]
+
+
 def _run(db: sqlite_utils.Database, name: str, path) -> None:
     text = path.read_text(encoding="utf-8")
     if path.name.endswith(".py"):
@@ -124,7 +129,7 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Migrations recorded in the database that this version of kissi does not have: the file
     was made (or last opened) by a newer kissi."""
-    known = {name for name, _ in _migration_files()}
+    known = set(migration_names())
     return [name for name in applied_migrations(db) if name not in known]
 
 
