@@ -117,7 +117,7 @@ def restore(database: str | Path, backup: str | Path, other_node: bool = False, 
     finally:
         check.close()
     if newer:
-        raise store.SchemaTooNew(newer)
+        raise store.schema_too_new(newer)
     ours = _node(database) if database.exists() else None
     if ours and ours["id"] != theirs["id"] and not other_node:
         raise Conflict("backup_other_node", "This backup belongs to another node (%(theirs)s, this one is "

@@ -133,13 +133,11 @@ def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     return [name for name in applied_migrations(db) if name not in known]
 
 
-class SchemaTooNew(Conflict):
-    """The database has migrations this kissi does not know; nothing was changed."""
-
-    def __init__(self, names: list[str]):
-        super().__init__("schema_too_new", "This database was made by a newer kissi (it has %(names)s, which this "
-                         "version does not know): install that version, or use a backup made by this one",
-                         "database", names=", ".join(names))
+def schema_too_new(names: list[str]) -> Conflict:
+    """The error for a database that has migrations this kissi does not know; nothing was changed."""
+    return Conflict("schema_too_new", "This database was made by a newer kissi (it has %(names)s, which this "
+                    "version does not know): install that version, or use a backup made by this one",
+                    "database", names=", ".join(names))
 
 
 def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
@@ -149,7 +147,7 @@ def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
     ``migrate(db)`` function) files applied in name order and recorded in ``_migrations``;
     returns the names applied now. ``upto`` stops after that migration (tests build the
     databases of earlier versions with it). A database that has migrations this version
-    does not know is refused with :class:`SchemaTooNew` before anything is applied: an
+    does not know is refused (:func:`schema_too_new`) before anything is applied: an
     older kissi writing into a newer schema could lose what the newer one keeps.
     """
     db.execute(
@@ -157,7 +155,7 @@ def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
     )
     newer = unknown_migrations(db)
     if newer:
-        raise SchemaTooNew(newer)
+        raise schema_too_new(newer)
     done = set(applied_migrations(db))
     applied = []
     for name, path in _migration_files():

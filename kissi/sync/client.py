@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import sqlite_utils
 
+from ..errors import Conflict
 from ..store import changes, hlc
 from ..store.changes import utc_now
 from ..store.db import transaction
@@ -179,6 +180,7 @@ class Connection:
                 self.conn = cls(self.host, self.port, timeout=self.timeout)
             self.conn.putrequest(method, self.base + path, skip_accept_encoding=True)
             self.conn.putheader(identity.NONCE_HEADER, nonce)
+            self.conn.putheader(protocol.VERSION_HEADER, str(protocol.VERSION))
             if self.token:
                 self.conn.putheader("Authorization", f"Bearer {self.token}")
             if body is not None:
@@ -201,6 +203,10 @@ class Connection:
                                                        *signed):
             self.close()
             raise SyncError("this answer is not signed by the hub this node was enrolled with", "hub_unverified")
+        try:
+            protocol.check_version(response.getheader(protocol.VERSION_HEADER), at_hub=False)
+        except Conflict as err:
+            raise SyncError(err.message % err.params, err.code, err.status) from None
         if response.status >= 400:
             try:
                 error = json.loads(data)["error"]
