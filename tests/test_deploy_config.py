@@ -159,3 +159,15 @@ def test_the_backup_unit_command_writes_and_rotates(app, tmp_path):
     kept = sorted(p.name for p in folder.iterdir())
     assert len(kept) == 2 and kept[0] == "kissi-20260103-023000.sqlite3" and kept[1].startswith("kissi-2026")
     assert sqlite3.connect(folder / kept[1]).execute("select count(*) from _migrations").fetchone()[0] > 0
+
+
+def test_with_kissi_down_caddy_closes_the_connection_instead_of_answering_502(served):
+    """A phone's browser must see the box as out of reach (its worker then opens the kept pages)."""
+    import http.client
+
+    node, caddy = served
+    node.stop()
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        caddy.request("GET", "/")
+    status, _, _ = caddy.request("GET", "/ca", https=False)  # the root is still there to install
+    assert status == 200

@@ -83,6 +83,7 @@ def caddyfile(mode: str, name: str, upstream: str = "127.0.0.1:8080", *, email: 
         site.append(f"tls {{\n\t\tissuer internal {{\n\t\t\tca {CA_ID}\n\t\t}}\n\t}}")
         site.append(_ca_handler(storage))
     site.append(f"handle {{\n\t\treverse_proxy {upstream}\n\t}}")
+    site.append(AWAY)
     blocks.append(f"{name}{port} {{\n" + "".join(f"\t{line}\n" for line in site) + "}")
 
     plain = [_ca_handler(storage)] if mode == "internal-ca" else []
@@ -90,6 +91,16 @@ def caddyfile(mode: str, name: str, upstream: str = "127.0.0.1:8080", *, email: 
     http_site = f"http://{name}" + ("" if http_port == 80 else f":{int(http_port)}")
     blocks.append(f"{http_site} {{\n" + "".join(f"\t{line}\n" for line in plain) + "}")
     return "\n\n".join(blocks) + "\n"
+
+
+# kissi down (restarting, or off after a power cut) while Caddy is up: close the connection
+# rather than answer 502. A phone's browser then sees what it sees when the box is out of
+# reach, so the service worker opens the pages it kept and a sale waits on the phone; an
+# edge syncing with a hub sees "unreachable", not an unsigned answer.
+AWAY = ("handle_errors {\n"
+        "\t\t@away expression `{err.status_code} in [502, 503, 504]`\n"
+        "\t\tabort @away\n"
+        "\t}")
 
 
 def _ca_handler(storage: str) -> str:
