@@ -56,7 +56,8 @@ def caddyfile(mode: str, name: str, upstream: str = "127.0.0.1:8080", *, email: 
         if not (cert and key):
             raise Invalid("certificate_missing", "A market box with a name needs its certificate and key files",
                           "cert")
-        _check(cert, _PATH, "cert"), _check(key, _PATH, "key")
+        _check(cert, _PATH, "cert")
+        _check(key, _PATH, "key")
     options = []
     if admin:
         options.append(f"admin {_check(admin, _ADDRESS, 'admin')}")
