@@ -1,7 +1,7 @@
 #!/bin/sh
 # The project's commands on a fresh Debian machine with Python 3.11+.
 #   ./dev.sh run    set everything up, load the demo data once, serve on http://127.0.0.1:8080/
-#   ./dev.sh test   set everything up (packages, headless Chromium), lint, run the whole test suite
+#   ./dev.sh test   set everything up (packages, headless Chromium, Caddy), lint, run the whole test suite
 #   ./dev.sh i18n   extract the strings, update every catalog, compile them
 set -eu
 cd "$(dirname "$0")"
@@ -35,7 +35,7 @@ case "${1:-}" in
     ;;
   test)
     setup "[test]"
-    apt_install chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core poppler-utils
+    apt_install chromium chromium-driver fonts-noto-color-emoji fonts-dejavu-core poppler-utils caddy libnss3-tools
     shift
     "$VENV/bin/ruff" check --quiet .
     exec "$PY" -m pytest "$@"

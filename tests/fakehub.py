@@ -30,6 +30,8 @@ class FakeHub:
         self.replay = False  # answer every pull with the first pull answer, bytes for bytes
         self.recorded = None
         self.answer_push = None  # (status, json) to answer pushes with an error
+        self.extra_headers: dict[str, str] = {}  # sent with every answer (another protocol version)
+        self.versions: list[str | None] = []  # the protocol version each request named
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,13 +55,14 @@ class FakeHub:
         body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
         parts = urlsplit(handler.path)
         self.requests.append((handler.command, parts.path, body))
+        self.versions.append(handler.headers.get(protocol.VERSION_HEADER))
         if parts.path.endswith("/pull") and self.replay and self.recorded:
             return self._send(handler, *self.recorded)
         status, data, kind = self._respond(parts.path, body)
         headers = {"Content-Type": kind, identity.KEY_HEADER: identity.encode_key(identity.public_raw(self.key)),
                    identity.SIGNATURE_HEADER: identity.sign(
                        self.signing_key, handler.headers.get(identity.NONCE_HEADER, ""), handler.command,
-                       identity.target(parts.path, parts.query), body, status, data)}
+                       identity.target(parts.path, parts.query), body, status, data), **self.extra_headers}
         if parts.path.endswith("/pull") and self.recorded is None:
             self.recorded = (status, headers, data)
         self._send(handler, status, headers, data)

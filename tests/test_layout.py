@@ -6,7 +6,8 @@ inside a function, is checked against the rules the packages' docstrings state:
 - ``store`` imports nothing of kissi but ``kissi.errors``;
 - ``shop`` never imports ``coop``; neither imports ``sync``, ``voice``, ``listen``, ``web``
   or ``cli``; ``sync`` needs neither ``shop`` nor ``coop``; ``voice`` never imports ``listen``; ``public``
-  stands on ``store``, ``shop``, ``coop`` and the shared modules;
+  stands on ``store``, ``shop``, ``coop`` and the shared modules; ``deploy`` on ``store`` and the shared
+  modules only;
 - no part imports ``web``; only the app factory and command modules import command modules,
   and they take their helpers from ``kissi.cli.common``;
 - Flask (``flask``, ``flask_babel``, ``werkzeug`` but its password hashing) only in ``web/``,
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kissi"
-PARTS = ("store", "shop", "coop", "sync", "voice", "listen", "public", "web", "cli")
+PARTS = ("store", "shop", "coop", "sync", "voice", "listen", "public", "deploy", "web", "cli")
 FLASK = ("flask", "flask_babel", "werkzeug")
 FLASK_ALLOWED_FROM = ("werkzeug.security",)  # PIN hashing: no web in it
 I18N_GLUE = ("kissi", "kissi.i18n", "kissi.prompts")  # the app factory and the translated strings
@@ -33,6 +34,7 @@ FORBIDDEN = {
     "voice": ("kissi.listen", "kissi.sync"),
     "listen": ("kissi.sync",),
     "public": ("kissi.sync", "kissi.voice", "kissi.listen"),  # store, shop, coop and the shared modules
+    "deploy": ("kissi.shop", "kissi.coop", "kissi.sync", "kissi.voice", "kissi.listen"),
 }
 
 
@@ -139,6 +141,8 @@ def test_imports_point_down(path):
     ("kissi.public.pages", "kissi.web.public"),
     ("kissi.public.pages", "flask"),
     ("kissi.public.directory", "kissi.sync.client"),
+    ("kissi.deploy.backups", "kissi.web.database"),
+    ("kissi.deploy.backups", "kissi.sync.client"),
 ])
 def test_the_rules_catch_a_wrong_direction(module, imported):
     assert broken_rules(module, imported)
@@ -154,6 +158,8 @@ def test_the_rules_catch_a_wrong_direction(module, imported):
     ("kissi", "kissi.web"),
     ("kissi.public.pages", "kissi.shop.stock"),
     ("kissi.public.pages", "kissi.coop.members"),
+    ("kissi.deploy.backups", "kissi.store.db"),
+    ("kissi.cli.main", "kissi.deploy.backups"),
 ])
 def test_the_rules_let_the_right_direction_pass(module, imported):
     assert not broken_rules(module, imported)

@@ -16,7 +16,11 @@ def open_db():
     """The app's database, migrated and with this node's identity in place."""
     db = phones.set_node_country(store.connect(current_app.config["DATABASE"]),
                                  current_app.config["DEFAULT_COUNTRY"])
-    store.migrate(db)
+    try:
+        store.migrate(db)
+    except DomainError as err:
+        db.conn.close()
+        fail(err)
     changes.ensure_node(db, current_app.config["ROLE"])
     return db
 

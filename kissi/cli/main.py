@@ -7,15 +7,17 @@ folder.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from ..deploy import backups
+from ..errors import DomainError
 from ..store import changes, db as store, phones
-from .common import open_db
+from .backups import backup_command, backup_folder, restore_command
+from .common import fail, open_db
 
 # What waitress itself holds for one connection before kissi sees the request. Its own
 # defaults (1 GB bodies, 256 KB headers) would let anyone, logged in or not, fill the disk
@@ -45,10 +47,32 @@ def init_command():
     """Create the database, or migrate it to the current schema."""
     db = phones.set_node_country(store.connect(current_app.config["DATABASE"]),
                                  current_app.config["DEFAULT_COUNTRY"])
-    applied = store.migrate(db)
+    try:
+        applied = store.migrate(db)
+    except DomainError as err:
+        fail(err)
     node = changes.ensure_node(db, current_app.config["ROLE"])
     click.echo(f"database {current_app.config['DATABASE']}: "
                f"{len(applied)} migration(s) applied; node {node['id']} ({node['role']})")
+
+
+def check_database(app) -> None:
+    """Stop the start of a node whose database is damaged, naming the last good backup.
+
+    ``PRAGMA quick_check`` takes seconds on a small board; a market box that serves a damaged
+    file would spread the damage to the hub at its next sync.
+    """
+    path = Path(app.config["DATABASE"])
+    if not path.exists():
+        return
+    found = backups.problems(path)
+    if not found:
+        return
+    folder = backup_folder(app)
+    good = backups.last_good_backup(folder)
+    advice = (f"the last good backup is {good}: stop here and run `kissi restore {good}`" if good
+              else f"no good backup in {folder}")
+    raise click.ClickException(f"the database {path} is damaged ({'; '.join(found[:3])}); {advice}")
 
 
 @click.command("serve")
@@ -60,6 +84,7 @@ def serve_command(host, port, threads):
     """Serve kissi with waitress (a production WSGI server)."""
     import waitress
 
+    check_database(current_app)
     open_db().conn.close()
     app = current_app._get_current_object()
     if host in ("0.0.0.0", "::", ""):
@@ -101,33 +126,18 @@ def interface_addresses() -> list[str]:
     return found
 
 
-@click.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def backup_command(file: Path):
-    """Copy the database to FILE with SQLite's online backup (safe while serving)."""
-    source = sqlite3.connect(current_app.config["DATABASE"])
-    target = sqlite3.connect(file)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    click.echo(f"backup written to {file}")
-
-
 def init_app(app) -> None:
     """Register every command group (the voice group before listen, which adds to it)."""
+    from ..deploy import cli as deploy_cli
     from ..listen import cli as listen_cli
     from ..sync import cli as sync_cli
     from ..voice import cli as voice_cli
     from . import plans, shop
     from .users import user_group
 
-    for command in (init_command, serve_command, backup_command, user_group):
+    for command in (init_command, serve_command, backup_command, restore_command, user_group):
         app.cli.add_command(command)
-    for part in (shop, voice_cli, listen_cli, sync_cli, plans):
+    for part in (shop, voice_cli, listen_cli, sync_cli, plans, deploy_cli):
         part.init_app(app)
 
 

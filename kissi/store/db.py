@@ -17,6 +17,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..errors import Conflict
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -97,6 +99,11 @@ def _migration_files() -> list[tuple[str, resources.abc.Traversable]]:
     return [(p.name.rsplit(".", 1)[0], p) for p in files]
 
 
+def migration_names() -> list[str]:
+    """Every migration this version of kissi has, oldest first: the schema versions."""
+    return [name for name, _ in _migration_files()]
+
+
 def _run(db: sqlite_utils.Database, name: str, path) -> None:
     text = path.read_text(encoding="utf-8")
     if path.name.endswith(".py"):
@@ -119,19 +126,41 @@ def pending_migrations(db: sqlite_utils.Database) -> list[str]:
     return [name for name, _ in _migration_files() if name not in done]
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Migrations recorded in the database that this version of kissi does not have: the file
+    was made (or last opened) by a newer kissi."""
+    known = set(migration_names())
+    return [name for name in applied_migrations(db) if name not in known]
+
+
+def schema_too_new(names: list[str]) -> Conflict:
+    """The error for a database that has migrations this kissi does not know; nothing was changed."""
+    return Conflict("schema_too_new", "This database was made by a newer kissi (it has %(names)s, which this "
+                    "version does not know): install that version, or use a backup made by this one",
+                    "database", names=", ".join(names))
+
+
+def migrate(db: sqlite_utils.Database, upto: str | None = None) -> list[str]:
     """Apply every migration not yet recorded in the database, each in its own transaction.
 
     Migrations are ``kissi/store/migrations/NNNN_name.sql`` (or ``.py``, with a
     ``migrate(db)`` function) files applied in name order and recorded in ``_migrations``;
-    returns the names applied now.
+    returns the names applied now. ``upto`` stops after that migration (tests build the
+    databases of earlier versions with it). A database that has migrations this version
+    does not know is refused (:func:`schema_too_new`) before anything is applied: an
+    older kissi writing into a newer schema could lose what the newer one keeps.
     """
     db.execute(
         "create table if not exists _migrations (name text primary key, applied_at text not null)"
     )
+    newer = unknown_migrations(db)
+    if newer:
+        raise schema_too_new(newer)
     done = set(applied_migrations(db))
     applied = []
     for name, path in _migration_files():
+        if upto is not None and name > upto:
+            break
         if name in done:
             continue
         with transaction(db):

@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import sqlite_utils
 
+from ..errors import Conflict
 from ..store import changes, hlc
 from ..store.changes import utc_now
 from ..store.db import transaction
@@ -195,6 +196,7 @@ class Connection:
                 self.conn = cls(self.host, self.port, timeout=self.timeout)
             self.conn.putrequest(method, self.base + path, skip_accept_encoding=True)
             self.conn.putheader(identity.NONCE_HEADER, nonce)
+            self.conn.putheader(protocol.VERSION_HEADER, str(protocol.VERSION))
             if self.token:
                 self.conn.putheader("Authorization", f"Bearer {self.token}")
             if body is not None:
@@ -217,6 +219,10 @@ class Connection:
                                                        *signed):
             self.close()
             raise SyncError("this answer is not signed by the hub this node was enrolled with", "hub_unverified")
+        try:
+            protocol.check_version(response.getheader(protocol.VERSION_HEADER), at_hub=False)
+        except Conflict as err:
+            raise SyncError(err.message % err.params, err.code, err.status) from None
         if response.status >= 400:
             try:
                 error = json.loads(data)["error"]
@@ -299,7 +305,10 @@ def push(db, conn: Connection, batch: int = PUSH_BATCH, progress=None) -> int:
         conn.news = meta.get("m") is True
         with transaction(db):
             _restamp(db, node_id, meta.get("r") or {})
-            db.execute("update sync_state set push_acked = max(?, push_floor) where singleton = 1", [meta["a"]])
+            # never past what was sent: a hub that acknowledges more held this node's log before
+            # a restore from a backup, and the changes made since take those positions again
+            db.execute("update sync_state set push_acked = max(min(?, ?), push_floor) where singleton = 1",
+                       [meta["a"], upto])
             _learn_offset(db, meta.get("t"), started, hlc.now_ms())
         sent += len(rows)
         if progress:

@@ -28,10 +28,17 @@ import zlib
 from calendar import timegm
 from datetime import UTC, datetime
 
+from ..errors import Conflict
 from ..store.changes import change_id, uuid_text
 from ..store.hlc import HLC
 
 VERSION = 1
+# Versions this node reads and writes. A new version keeps the one before it here for a
+# release, so that an edge and a hub one kissi version apart still sync.
+SUPPORTED = (1,)
+# Every enroll, push and pull request and every hub answer names its version; a node that
+# sends none speaks version 1 (kissi before the header existed).
+VERSION_HEADER = "X-Kissi-Sync-Version"
 MEDIA_TYPE = "application/x-kissi-sync"
 MAX_BODY = 2 * 1024 * 1024         # compressed bytes accepted in one request
 MAX_INFLATED = 16 * 1024 * 1024    # guard against compression bombs
@@ -43,6 +50,20 @@ _TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 class ProtocolError(ValueError):
     """The body is not a well-formed kissi sync batch."""
+
+
+def check_version(header: str | None, at_hub: bool) -> None:
+    """Raise :class:`~kissi.errors.Conflict` (``sync_version``) unless ``header``, the other
+    side's version, is one this node speaks; ``at_hub`` says which side is checking."""
+    theirs = (header or "1").strip()
+    if theirs in {str(v) for v in SUPPORTED}:
+        return
+    params = {"theirs": theirs[:20], "ours": ", ".join(map(str, SUPPORTED))}
+    if at_hub:
+        raise Conflict("sync_version", "This hub speaks sync protocol version %(ours)s and the device "
+                       "%(theirs)s: update kissi on the older of the two, then sync again", None, **params)
+    raise Conflict("sync_version", "The hub speaks sync protocol version %(theirs)s and this device "
+                   "%(ours)s: update kissi on the older of the two, then sync again", None, **params)
 
 
 # -- small codecs ----------------------------------------------------------------------
@@ -251,8 +272,9 @@ def decode(body: bytes) -> tuple[dict, list[dict]]:
         if isinstance(err, ProtocolError):
             raise
         raise ProtocolError(f"not a sync batch: {err}") from None
-    if not isinstance(head, dict) or head.get("v") != VERSION:
-        raise ProtocolError("unknown sync protocol version")
+    if not isinstance(head, dict) or head.get("v") not in SUPPORTED:
+        raise ProtocolError(f"sync protocol version {str(head.get('v') if isinstance(head, dict) else '?')[:20]}"
+                            f" is not one this node speaks ({', '.join(map(str, SUPPORTED))})")
     meta = {k: v for k, v in head.items() if k not in ("v", "e")}
     try:
         return meta, _decode_entries(head.get("e") or {}, blob)

@@ -56,6 +56,7 @@ def _sign(response):
     key = hub_key()
     query = request.query_string.decode("latin-1")
     response.headers[identity.KEY_HEADER] = identity.encode_key(identity.public_raw(key))
+    response.headers[protocol.VERSION_HEADER] = str(protocol.VERSION)
     response.headers[identity.SIGNATURE_HEADER] = identity.sign(
         key, request.headers.get(identity.NONCE_HEADER, ""), request.method,
         identity.target(request.path, query), request.get_data(cache=True), response.status_code,
@@ -66,6 +67,12 @@ def _sign(response):
 def _hub_only():
     if current_app.config["ROLE"] != "hub":
         abort(404)
+
+
+def _hub_api():
+    """The hub's sync API, to a device that speaks a protocol version this hub speaks."""
+    _hub_only()
+    protocol.check_version(request.headers.get(protocol.VERSION_HEADER), at_hub=True)
 
 
 def _device():
@@ -92,7 +99,7 @@ def _reply(entries=(), **meta):
 def api_enroll():
     """Redeem a code. Clients also send it as ``Authorization: Bearer CODE``, which lets the
     call through the pages' CSRF check (no browser form can set that header)."""
-    _hub_only()
+    _hub_api()
     try:
         data = json_body()
     except DomainError:
@@ -109,7 +116,7 @@ def api_enroll():
 def api_push():
     """Decode outside the write lock; then one writer at a time, woken at once when its turn
     comes (SQLite's busy handler would sleep in coarse steps while the lock sits free)."""
-    _hub_only()
+    _hub_api()
     device = _device()
     meta, entries = _batch()
     with current_app.extensions["kissi_ingest_lock"]:
@@ -118,7 +125,7 @@ def api_push():
 
 @bp.get("/api/v1/sync/pull")
 def api_pull():
-    _hub_only()
+    _hub_api()
     device = _device()
     cursor = int_arg("c", 0)
     limit = int_arg("n", hub.PULL_LIMIT)
