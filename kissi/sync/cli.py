@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 
 from ..cli.common import open_db
 from ..errors import DomainError
-from ..store import changes
+from ..store import changes, db as store
 from . import client, hub, identity
 
 
@@ -78,6 +78,10 @@ def show_status(path) -> None:
         raise click.ClickException(f"no database at {path}: run kissi init first")
     db = sqlite_utils.Database(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True))
     try:
+        newer = store.unknown_migrations(db)
+        if newer:  # a newer kissi's file: its state may mean something else (read, not written)
+            err = store.schema_too_new(newer)
+            raise click.ClickException(f"{err.code}: {err.message % err.params}")
         node = changes.node(db)
         if node is None:
             raise click.ClickException("this database has no node yet: run kissi init first")
