@@ -1,9 +1,8 @@
 """Sync's pages, API guards, trader state, background syncer and CLI."""
 from __future__ import annotations
 
-import time
-
 import re
+import time
 
 import pytest
 from flask import g, render_template_string
