@@ -16,8 +16,8 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 
 from ..coop import logins
 from ..errors import DomainError, Invalid
-from ..shop.ledger import N_
 from ..shop import credit, ledger, products, sales
+from ..shop.ledger import N_
 from .auth import shop_required
 from .database import get_db
 from .idempotency import tapped_at

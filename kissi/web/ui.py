@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_scripts=lambda: present, inline_css=inline_css, error_text=error_text,
         cash_notes=keys.NOTES, cash_coins=keys.COINS, product_icon=product_icon, product_icons=products.ICONS,
-        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS, unit_icons=products.UNIT_ICONS, form_token=idempotency.form_token,
+        provider_icons=PROVIDER_ICONS, unit_labels=UNIT_LABELS, unit_icons=products.UNIT_ICONS,
+        form_token=idempotency.form_token,
         plan_name=plan_name, days_ago=days_ago, hue=hue)
     app.jinja_env.filters.update(longdate=long_date)
