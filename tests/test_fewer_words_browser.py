@@ -132,3 +132,48 @@ def test_language_button_says_its_name_in_that_language_then_switches(browser, s
         wait_for(page, "location.pathname === '/day/' && document.documentElement.lang === 'fr'")
     finally:
         context.close()
+
+
+def test_an_operator_tapped_offline_waits_on_the_phone_and_lands_with_its_operator(browser, shop):
+    """Orange Money is one tap, like cash: with the node away the sale waits on the phone
+    (kissi's queue, no browser error page) and lands once, paid with Orange Money."""
+    context, page = signed_in_context(browser, shop, "awa")
+    rice = shop["products"][2]
+    try:
+        page.goto(shop["node"].url + f"/sell/{rice['id']}")
+        page.context.set_offline(True)
+        page.locator('button[value="mobile:orange"]').tap()
+        page.locator("[data-queued]").wait_for(state="visible")
+        page.context.set_offline(False)
+        page.evaluate("window.kissiFlush()")
+        wait_for(page, "document.documentElement.getAttribute('data-outbox-n') === '0'")
+        db = store.connect(shop["instance"] / "kissi.sqlite3")
+        try:
+            last = db.execute("select mobile, mobile_provider from sales where shop_id = ? order by id desc limit 1",
+                              [shop["awa"]["shop_id"]]).fetchone()
+        finally:
+            db.conn.close()
+        assert tuple(last) == (rice["price"], "orange")
+    finally:
+        context.close()
+
+
+def test_large_text_keeps_the_quantity_in_view(browser, shop):
+    # no service worker: the text size is measured on the pages the node draws now
+    context, page = signed_in_context(browser, shop, "awa", service_workers="block")
+    try:
+        page.goto(shop["node"].url + "/language")
+        page.locator('button[data-prompt="nav.textsize"]').tap()
+        wait_for(page, "document.documentElement.classList.contains('big')")
+        page.goto(shop["node"].url + f"/sell/{shop['products'][0]['id']}")
+        keys = _box(page, '.kp[data-for="qty"]')
+        cash = _box(page, 'button[data-prompt="sale.pay_cash"]')
+        report(f"sale at 360x640, large text: keypad ends at {keys['y'] + keys['height']:.0f} px, "
+               f"cash ends at {cash['y'] + cash['height']:.0f} px")
+        assert _box(page, 'input[name="qty"]')["y"] + 40 <= 640 and keys["y"] + keys["height"] <= 640
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.goto(shop["node"].url + "/language")
+        page.locator('button[data-prompt="nav.textsize"]').tap()  # back to normal for the next tests
+        wait_for(page, "!document.documentElement.classList.contains('big')")
+    finally:
+        context.close()
