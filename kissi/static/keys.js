@@ -17,4 +17,4 @@ i.dispatchEvent(new Event('input',{bubbles:true}))})})();
 document.addEventListener('keydown',function(e){var i=e.target,g;if(e.key!='Enter'||!i.classList||!i.classList.contains('kp-in')||!i.form)return;
 e.preventDefault();g=i.form.querySelector('.go');if(g)g.click()});
 document.addEventListener('input',function(e){var i=e.target,r=i.form&&i.form.querySelector('[data-rest][data-of="'+i.name+'"]');
-if(r)r.textContent=r.textContent.replace(/^[\d\s\u00a0\u202f.,]+/,Math.max(+r.dataset.rest-(parseInt(i.value,10)||0),0).toLocaleString('fr').replace(/\s/g,'\u00a0'))});
+if(r)r.textContent=r.textContent.replace(/^[\d\s\u00a0\u202f.,]*\d/,Math.max(+r.dataset.rest-(parseInt(i.value,10)||0),0).toLocaleString('fr').replace(/\s/g,'\u00a0'))});
