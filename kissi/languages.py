@@ -19,6 +19,7 @@ class Language:
     fallbacks: tuple[str, ...] = ()
     rtl: bool = False
     money_unit: int = 1  # spoken amounts are counted in units of this many F CFA
+    picture: str = "🗣️"  # beside its name on the language page: no flag (a language is not a country)
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -31,13 +32,13 @@ DEFAULT = "fr"
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("fr", "Français", "fr_CI"),
-        Language("en", "English", "en"),  # source strings are English: no fallback
-        Language("ar", "العربية", "ar_DZ", ("fr",), rtl=True),
-        Language("wo", "Wolof", "fr_SN", ("fr",), money_unit=5),
-        Language("bm", "Bamanankan", "fr_ML", ("fr",), money_unit=5),
-        Language("dyu", "Julakan", "fr_CI", ("bm", "fr"), money_unit=5),
-        Language("bci", "Wawle", "fr_CI", ("fr",)),
+        Language("fr", "Français", "fr_CI", picture="🥖"),
+        Language("en", "English", "en", picture="🫖"),  # source strings are English: no fallback
+        Language("ar", "العربية", "ar_DZ", ("fr",), rtl=True, picture="🌴"),
+        Language("wo", "Wolof", "fr_SN", ("fr",), money_unit=5, picture="🦁"),
+        Language("bm", "Bamanankan", "fr_ML", ("fr",), money_unit=5, picture="🦛"),  # Mali: the hippo
+        Language("dyu", "Julakan", "fr_CI", ("bm", "fr"), money_unit=5, picture="🥁"),
+        Language("bci", "Wawle", "fr_CI", ("fr",), picture="🎭"),
     )
 }
 

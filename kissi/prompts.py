@@ -69,6 +69,7 @@ PROMPTS = {
     "unit.bunch": _l("bunches"),
     "unit.bowl": _l("bowls"),
     "unit.dozen": _l("dozens"),
+    "unit.bidon": _l("bidons"),
 }
 
 # -- members, login and the page shell (web) --------------------------------------------------
@@ -121,6 +122,9 @@ PROMPTS.update({
 PROMPTS.update({f"key.{d}": _l("Digit %(digit)s", digit=d) for d in range(10)})
 PROMPTS.update({f"lang.{code}": _l("Speak %(language)s", language=lang.name)
                 for code, lang in _LANGUAGES.items()})
+# Each language's own name, said in that language only (kissi.voice.catalog): the language
+# page plays it before it switches. Not a translation: the text is the name itself.
+PROMPTS.update({f"lang.name.{code}": lang.name for code, lang in _LANGUAGES.items()})
 PROMPTS.update({f"cash.{n}": _l("%(amount)s francs", amount=n)
                 for n in (10000, 5000, 2000, 1000, 500, 250, 200, 100, 50, 25, 10, 5)})
 
@@ -147,6 +151,7 @@ PROMPTS.update({
     "sale.confirm": _l("Record the sale"),
     "sale.done": _l("Sale recorded"),
     "sale.total": _l("The total"),
+    "sale.rest": _l("What stays on credit"),
     "sale.beyond_stock": _l("You sold more than the stock you recorded"),
     "sale.again": _l("Sell again"),
     "sale.void": _l("Cancel this sale"),
@@ -219,6 +224,7 @@ PROMPTS.update({
     "error.not_a_number": _l("Type a number"),
     "error.qty_not_positive": _l("The quantity must be more than zero"),
     "error.qty_too_high": _l("The quantity is too high"),
+    "error.qty_missing": _l("How many? Tap the quantity"),
     "error.whole_number_only": _l("This product is counted in whole numbers"),
     "error.price_not_positive": _l("The price must be more than zero"),
     "error.price_too_high": _l("The price is too high"),

@@ -1,6 +1,7 @@
 """Sync's pages, API guards, trader state, background syncer and CLI."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -135,13 +136,19 @@ def _sync_state(app):
 def test_trader_sees_never_then_waiting_then_all_sent(served, tmp_path):
     h, _, s, p = served
     edge = Node(tmp_path / "edge")
-    assert 'data-prompt="sync.never"' in _sync_state(edge.app)
+    never = _sync_state(edge.app)
+    assert 'data-prompt="sync.never"' in never
     edge.enroll(h, "shop", s["id"])
     edge.sync()
-    assert 'data-prompt="sync.all_sent"' in _sync_state(edge.app)
+    all_sent = _sync_state(edge.app)
+    assert 'data-prompt="sync.all_sent"' in all_sent
     sell(edge.db, s["id"], p)
     waiting = _sync_state(edge.app)
     assert 'data-prompt="sync.waiting"' in waiting and "<b>1</b>" in waiting  # one sale, lines included
+    # three pictures she can tell apart (a tick, an arrow on amber, an arrow in a dashed
+    # ring), none of them the circular arrow that read as "reload"
+    pictures = [re.search(r"<svg.*?</svg>", state, re.S).group(0) for state in (never, all_sent, waiting)]
+    assert len(set(pictures)) == 3 and not any("a8 8 0 1 0" in svg for svg in pictures)
     edge.sync()
     assert 'data-prompt="sync.all_sent"' in _sync_state(edge.app)
     assert _sync_state(h.app).strip() == ""  # the hub shows no sync state

@@ -227,7 +227,8 @@ def test_every_prompt_key_used_in_templates_is_declared():
 def _say_url(page: str) -> str:
     import html
 
-    return html.unescape(re.search(r'data-say="([^"]+)"', page).group(1))
+    # the page's sentence, not a date picture's (a heading's date says only its date)
+    return next(html.unescape(u) for u in re.findall(r'data-say="([^"]+)"', page) if "s=date:" not in u)
 
 
 def test_sale_confirmation_page_speaks_the_sale_with_her_product_label(client, db, files, awa):

@@ -148,7 +148,8 @@ def debtors(db: sqlite_utils.Database, shop_id: str) -> list[dict]:
         else:
             p["repaid"] += amount
     names = {r[0]: r[1:] for r in db.execute(
-        "select id, name, phone, photo from customers where shop_id = ? and deleted = 0", [shop_id])}
+        "select id, name, phone, photo, voice_label from customers where shop_id = ? and deleted = 0",
+        [shop_id])}
     found = []
     for customer_id, p in per.items():
         owed = sum(a for _, a in p["credits"]) - p["repaid"]
@@ -160,9 +161,9 @@ def debtors(db: sqlite_utils.Database, shop_id: str) -> list[dict]:
                 since = day
                 break
             left -= amount
-        name, phone, photo = names[customer_id]
+        name, phone, photo, voice_label = names[customer_id]
         found.append({"customer_id": customer_id, "name": name, "phone": phone, "photo": photo,
-                      "balance": owed, "since": since})
+                      "voice_label": voice_label, "balance": owed, "since": since})
     return sorted(found, key=lambda d: (d["since"], -d["balance"], d["name"]))
 
 

@@ -28,18 +28,29 @@ UNITS: dict[str, Unit] = {u.code: u for u in (
     Unit("piece", False), Unit("kg", True), Unit("litre", True), Unit("metre", True),
     Unit("heap", False), Unit("bag", False), Unit("box", False), Unit("bottle", False),
     Unit("packet", False), Unit("bunch", False), Unit("bowl", False), Unit("dozen", False),
+    Unit("bidon", False),
 )}
 
-# Icons for goods of a West African market, shown when a product has no photo.
+# Each unit as a picture of its own (she reads pictures, not "kg"): no two units share one,
+# and none is a product's default picture, so a unit is never mistaken for a product.
+UNIT_ICONS: dict[str, str] = {
+    "piece": "☝️", "kg": "⚖️", "litre": "🫙", "metre": "📏", "heap": "⛰️", "bag": "🛍️",
+    "box": "🗃️", "bottle": "🍾", "packet": "🥡", "bunch": "💐", "bowl": "🥣", "dozen": "🕛",
+    "bidon": "🛢️",
+}
+
+# Icons for goods of a West African market, shown when a product has no photo. Each is a
+# picture of its own (a test keeps them distinct): salt and sugar, banana and plantain are
+# told apart by the picture alone. Sugar is sold in cubes; plantain is best known as alloco.
 ICONS: dict[str, str] = {
     "soap": "🧼", "oil": "🫗", "rice": "🍚", "cloth": "🧵", "wax": "👗", "tomato": "🍅",
-    "onion": "🧅", "sugar": "🧂", "fish": "🐟", "egg": "🥚", "pepper": "🌶️", "bread": "🍞",
+    "onion": "🧅", "sugar": "🧊", "fish": "🐟", "egg": "🥚", "pepper": "🌶️", "bread": "🍞",
     "water": "💧", "milk": "🥛", "salt": "🧂", "flour": "🌾", "charcoal": "🪨", "banana": "🍌",
-    "plantain": "🍌", "cassava": "🥔", "yam": "🍠", "maize": "🌽", "peanut": "🥜", "beans": "🫘",
+    "plantain": "🍟", "cassava": "🥔", "yam": "🍠", "maize": "🌽", "peanut": "🥜", "beans": "🫘",
     "chicken": "🐔", "meat": "🥩", "orange": "🍊", "mango": "🥭", "coconut": "🥥", "garlic": "🧄",
     "tea": "🍵", "coffee": "☕", "juice": "🧃", "soda": "🥤", "biscuit": "🍪", "candy": "🍬",
-    "phone_credit": "📱", "battery": "🔋", "matches": "🔥", "bag": "🛍️", "shoes": "👡",
-    "bowl": "🥣", "other": "📦",
+    "phone_credit": "📱", "battery": "🔋", "matches": "🔥", "bag": "👜", "shoes": "👡",
+    "bowl": "🍽️", "other": "📦",
 }
 
 _FIELDS = ("id", "name", "unit", "price", "cost_price", "icon", "photo", "voice_label",

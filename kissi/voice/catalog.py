@@ -65,6 +65,8 @@ def spoken_text(item: Item, lang: str) -> str | None:
     """The text a machine voice reads for ``item`` in ``lang``; None when untranslated."""
     if item.kind == "word":
         return item.source
+    if item.name.startswith("lang.name."):  # a language's own name, in that language only
+        return item.source if item.name == f"lang.name.{lang}" else None
     if lang == "en":
         return item.source
     catalog = _own_catalog(lang)

@@ -14,12 +14,17 @@ COINS = (500, 250, 200, 100, 50, 25, 10, 5)
 MAX_AMOUNT = 100_000_000
 
 
-def keyed(form, name: str, maxlen: int = 9) -> tuple[str, bool]:
-    """``(value, pressed)``: the field with the pressed key applied, and whether one was."""
+def keyed(form, name: str, maxlen: int = 9, fresh: bool = False) -> tuple[str, bool]:
+    """``(value, pressed)``: the field with the pressed key applied, and whether one was.
+
+    ``fresh``: the field still shows the value the page proposed (the sale's "1"): the
+    first digit replaces it rather than being appended ("1" then 3 is 3, not 13)."""
     value = str(form.get(name, "")).strip()
     key = form.get("kp")
     if key is None:
         return value, False  # as typed: the domain says what is wrong with it
+    if fresh:
+        value = ""
     value = "".join(ch for ch in value if ch.isdigit() or ch in ",.")
     if key == "<":
         value = value[:-1]

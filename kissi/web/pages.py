@@ -10,13 +10,14 @@ from .database import get_db
 
 bp = Blueprint("pages", __name__)
 
-# The home tiles of a member with a shop: (endpoint, icon, label, prompt key).
+# The home tiles of a member with a shop: (endpoint, icon, label, prompt key). No two
+# tiles share a picture (a test checks every screen's tiles).
 TILES = (
     ("sell.products", "🛒", _l("Sell"), "home.sell"),
     ("stock.index", "📦", _l("Stock"), "home.stock"),
     ("debts.index", "📒", _l("Debts"), "home.debts"),
-    ("day.today", "📅", _l("My day"), "home.day"),
-    ("month.index", "📆", _l("My month"), "home.month"),
+    ("day.today", "☀️", _l("My day"), "home.day"),  # a sun: one day; the moon: a month
+    ("month.index", "🌙", _l("My month"), "home.month"),
     ("myshop.index", "🏪", _l("My shop"), "home.shop"),
     ("mypage.edit", "🌐", _l("My page"), "home.page"),
     ("pages.help", "❓", _l("Help"), "home.help"),

@@ -17,6 +17,7 @@ from flask import Blueprint, g, redirect, render_template, request, session, url
 from ..coop import logins
 from ..errors import DomainError, Invalid
 from ..shop import credit, ledger, products, sales
+from ..shop.ledger import N_
 from .auth import shop_required
 from .database import get_db
 from .idempotency import tapped_at
@@ -52,9 +53,20 @@ def grid():
 
 
 def _state(db, action: str) -> dict:
+    # a mobile money operator's own button says both: pay=mobile:orange
+    pay, _, provider = (request.form.get("pay") or "").partition(":")
     return {"customer": _customer(db, request.values.get("customer")), "action": action,
-            "qty": "", "pay": request.form.get("pay"), "now": "", "stage": "qty",
-            "basket": _basket(db)}
+            "qty": "", "pay": pay or None, "provider": provider or request.form.get("provider"),
+            "now": "", "stage": "qty", "basket": _basket(db)}
+
+
+def _quantity(text: str, sent: bool, unit: str) -> int:
+    """The quantity she saw: the form shows "1" until she taps a key, so an empty field
+    means she erased it, and is asked again rather than taken as 1. Only a post with no
+    quantity field at all (a script, the voice path) means one."""
+    if sent and not text:
+        raise Invalid("qty_missing", N_("How many? Tap the quantity"), "qty")
+    return products.parse_qty(text or "1", unit)
 
 
 @bp.route("/<product_id>", methods=["GET", "POST"])
@@ -66,11 +78,11 @@ def item(product_id):
     state = {**_state(db, url_for("sell.item", product_id=product_id)), "product": product}
     if request.method == "GET":
         return _page(state)
-    state["qty"], pressed = keyed(request.form, "qty", maxlen=7)
+    state["qty"], pressed = keyed(request.form, "qty", maxlen=7, fresh=request.form.get("fresh") == "qty")
     try:
         if pressed:
             return _page(state)
-        qty = products.parse_qty(state["qty"] or "1", product["unit"])
+        qty = _quantity(state["qty"], "qty" in request.form, product["unit"])
         if state["pay"] == "basket":
             return _add_to_basket(db, product, qty, state["customer"])
         state["total"] = sales.line_amount(product["price"], qty)
@@ -143,7 +155,7 @@ def _checkout(db, lines, state):
 def _missing(form, state) -> str | None:
     """The payment step still to show, or None when the sale can be recorded."""
     pay = state["pay"]
-    if pay == "mobile" and not form.get("provider"):
+    if pay == "mobile" and not state["provider"]:
         return "mobile"
     # "new_customer": she tapped record under the new customer's name; an empty name is
     # then an error to show (create_customer says so), not a silent repeat of the page
@@ -165,7 +177,7 @@ def _record(db, lines, form, state) -> dict:
     pay, total = state["pay"], state["total"]
     options: dict = {}
     if pay == "mobile":
-        options = {"mobile": total, "mobile_provider": form.get("provider"),
+        options = {"mobile": total, "mobile_provider": state["provider"],
                    "mobile_ref": form.get("ref") or None}
     elif pay in ("credit", "mixed"):
         customer = state["customer"] or _customer(db, form.get("customer_id"))
@@ -182,6 +194,9 @@ def _record(db, lines, form, state) -> dict:
 def _page(state, error=None):
     if state["stage"] in ("credit", "mixed") and not state["customer"]:
         state["customers"] = credit.list_customers(get_db(), g.shop_id)
+    if state["stage"] in ("credit", "mixed") and "total" in state:  # seen before she picks who owes it
+        paid = int(state["now"]) if state["stage"] == "mixed" and str(state["now"]).isdigit() else 0
+        state["rest"] = max(state["total"] - paid, 0)
     return render_template("sell_item.html", error=error,
                            providers=ledger.MOBILE_PROVIDERS, **state)
 
