@@ -147,3 +147,16 @@ def test_healthz_tells_anonymous_callers_and_traders_only_that_the_node_is_up(ap
     full = staff_client(app, db).get("/healthz").get_json()
     assert full["status"] == "ok" and full["version"] and "database" in full and "voice" in full
 
+
+
+def test_static_and_audio_answers_never_set_the_session_cookie(app, db, trader_client, files):
+    """A clip or sw.js asked before a post and answered after it must not carry the older
+    cookie back (issue 11, defect 1): only pages set it. A page still does (the control)."""
+    clip = put_clip(db, files, "fr", "p:home.sell")
+    trader_client.get("/")  # a page: Flask refreshes her permanent session's cookie
+    for path in ("/sw.js", "/manifest.webmanifest", "/icons/any-192.png", "/static/app.js",
+                 "/voice/fr/manifest.json", f"/voice/clip/{clip['sha']}.ogg", "/voice/say/fr?s=prompt:home.sell"):
+        answer = trader_client.get(path)
+        assert answer.status_code in (200, 204), path
+        assert not answer.headers.getlist("Set-Cookie"), path
+    assert trader_client.get("/").headers.getlist("Set-Cookie")

@@ -174,3 +174,12 @@ def test_gzipped_answer_still_revalidates_with_its_etag(client):
     again = client.get("/static/kissi.css",
                        headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
+
+
+def test_service_worker_revalidates_with_an_etag_and_answers_304(client):
+    """The browser checks sw.js on every page view: unchanged, that check costs a 304."""
+    first = client.get("/sw.js", headers={"Accept-Encoding": "gzip"})
+    etag = first.headers["ETag"]
+    again = client.get("/sw.js", headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert again.status_code == 304 and not again.get_data()
+    assert client.get("/sw.js", headers={"If-None-Match": '"other"'}).status_code == 200

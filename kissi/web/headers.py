@@ -31,6 +31,11 @@ from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# Answers that never carry the session cookie (static files, clips, spoken sentences, the
+# service worker, manifests and icons): the page fetches them in parallel with its posts,
+# and an answer that came back late with the cookie it was sent with would undo a newer one.
+COOKIELESS_ENDPOINTS = frozenset({"static", "voice.clip", "voice.manifest", "voice.say", "pwa.service_worker",
+                                  "pwa.manifest", "pwa.icon"})
 # The trader's pages that the service worker may keep for offline use (kissi.web.pwa).
 OFFLINE_BLUEPRINTS = ("pages", "sell", "stock", "debts", "day", "myshop", "month")
 _STYLE_BLOCK = re.compile(r"<style>(.*?)</style>", re.S)
@@ -79,7 +84,14 @@ def add_headers(response):
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, ``Secure`` whenever the request came over HTTPS."""
+    """Flask's signed cookie session, ``Secure`` whenever the request came over HTTPS, and
+    never set by the answers listed in :data:`COOKIELESS_ENDPOINTS` (Flask would otherwise
+    refresh a permanent session's cookie on every answer)."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if request.endpoint in COOKIELESS_ENDPOINTS:
+            return  # neither refreshed nor deleted: the cookie is the pages' business
+        super().save_session(app, session, response)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure

@@ -12,7 +12,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
@@ -113,7 +113,9 @@ def icon(purpose: str, size: int):
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker, always revalidated (a stale worker would pin old caches)."""
+    """The service worker, always revalidated (a stale worker would pin old caches), with an
+    ETag: the browser checks the worker on every page view, and an unchanged worker then
+    costs a 304 of a few hundred bytes instead of its full text on a prepaid phone."""
     static = url_for("static", filename="")
     # Stylesheets are inlined in every page (kissi.web.ui.inline_css): no page fetches
     # them, so they are not precached; they still count in the version (pages change).
@@ -128,7 +130,8 @@ def service_worker():
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.cache_control.no_cache = True
-    return response
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 def init_app(app) -> None:
