@@ -1,7 +1,8 @@
 /* kissi service worker: the app shell and the last pages seen, for when the node is away.
    Static files: cache first (their cache is versioned). Pages: network first, the last
    copy when the node does not answer, marked with the time it was fetched. Audio clips:
-   cache first, precached from the language's clip manifest when the page names one.
+   cache first, kept when a page asks for them (voice.js: the page's own prompts first,
+   the rest of the language only on a fast unmetered link or when she asks).
    Posts are never touched here: the page's offline queue (app.js) owns them. */
 'use strict';
 var V = {{ version|tojson }};
@@ -100,17 +101,6 @@ self.addEventListener('fetch', function (e) {
   }
 });
 
-function urlsIn(data, out) {
-  // Every "url" string of the clip manifest, whatever its exact shape.
-  if (data && typeof data === 'object') {
-    Object.keys(data).forEach(function (k) {
-      if (k === 'url' && typeof data[k] === 'string') out.push(data[k]);
-      else urlsIn(data[k], out);
-    });
-  }
-  return out;
-}
-
 function linksToKeep(html) {
   // The hrefs inside a <nav data-offline-links> (the sell grid's products).
   var part = html.split('data-offline-links')[1];
@@ -146,27 +136,25 @@ function warm(msg) {
       return keepMissing(c, links.concat(msg.keep || []), false);
     });
   }));
-  if (msg.audio) {
-    jobs.push(fetch(msg.audio, {credentials: 'same-origin'}).then(function (res) {
-      if (!res.ok) return;
-      var copy = res.clone();
-      return res.json().then(function (data) {
-        return caches.open(AUDIO).then(function (c) {
-          return c.put(msg.audio, copy).then(function () {
-            return Promise.all(urlsIn(data, []).map(function (u) {
-              return c.match(u).then(function (hit) { return hit || c.add(u).catch(function () {}); });
-            }));
-          });
-        });
-      });
-    }).catch(function () {}));
-  }
   return Promise.all(jobs);
+}
+
+function keepClips(urls) {
+  // The clips a page asked for (voice.js: its own prompts, or the whole language on a fast
+  // unmetered link or when she asks), fetched one at a time, only those not kept yet.
+  return caches.open(AUDIO).then(function (c) {
+    return urls.filter(function (u) { return typeof u === 'string'; }).reduce(function (p, u) {
+      return p.then(function () {
+        return c.match(u).then(function (hit) { return hit || c.add(u).catch(function () {}); });
+      });
+    }, Promise.resolve());
+  });
 }
 
 self.addEventListener('message', function (e) {
   var msg = e.data || {};
   if (msg.type === 'warm') e.waitUntil(warm(msg));
+  if (msg.type === 'clips' && Array.isArray(msg.urls)) e.waitUntil(keepClips(msg.urls.slice(0, 2000)));
   if (msg.type === 'forget') {  // signed out: the pages of this trader leave the phone
     e.waitUntil(caches.delete(PAGES));
   }
