@@ -160,3 +160,10 @@ def test_static_and_audio_answers_never_set_the_session_cookie(app, db, trader_c
         assert answer.status_code in (200, 204), path
         assert not answer.headers.getlist("Set-Cookie"), path
     assert trader_client.get("/").headers.getlist("Set-Cookie")
+
+
+def test_a_304_carries_no_policy_the_kept_answer_already_has(client):
+    first = client.get("/sw.js")
+    assert "Content-Security-Policy" in first.headers
+    again = client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and "Content-Security-Policy" not in again.headers

@@ -1,6 +1,7 @@
 /* kissi: progressive enhancement, no framework. Every page works without this file.
    - registers the service worker (offline shell) and asks it to keep the offline pages
-     and the pages linked from [data-offline-links] (voice.js asks for the clips);
+     and, on a fast unmetered link, the pages linked from [data-offline-links] (voice.js
+     asks for the clips);
    - offline queue: a form marked data-queue (but not its data-step buttons, which only
      ask the node the next question) whose post cannot reach the node is kept in
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
@@ -176,10 +177,13 @@
   if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
     sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
       if (!at && H.hasAttribute('data-user')) {
-        var keep = [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
-          return a.href;  // the next step of each (the sell grid's products), for offline sales
+        // the next step of each (the sell grid's products), for offline sales: on a fast
+        // unmetered link; on a metered one the pages she opens are kept as she opens them
+        var c = navigator.connection, fast = !c || (!c.saveData && (c.type === 'wifi' || c.effectiveType === '4g'));
+        var keep = !fast ? [] : [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
+          return a.href;
         });
-        r.active.postMessage({type: 'warm', keep: keep});  // the clips: voice.js asks for them
+        r.active.postMessage({type: 'warm', keep: keep, links: fast});  // the clips: voice.js asks for them
       }
     }).catch(function () {});
   }

@@ -6,9 +6,9 @@
      [data-arrive] sentence (the product's or customer's own recorded name) or its screen
      prompt (the header's speaker); holding a tile for half a second says it without going;
    - the clip manifest is fetched once per page (app.js asks through a 'kissi-say' event);
-     the service worker then keeps the clips of this page's prompts, and the whole language
-     only on a fast unmetered link (no saveData, effectiveType 4g) or when she asks
-     ([data-clips-all]);
+     the service worker keeps, on a metered link, this page's screen prompt (and each clip
+     as it plays); on a fast unmetered link (no saveData, Wi-Fi or effectiveType 4g) every
+     prompt of the page, and the whole language when she asks ([data-clips-all]);
    - [data-record] records in the browser (MediaRecorder).
    The page works without this file: the icons and texts are all there. */
 (function(r){document.readyState=='loading'?document.addEventListener('DOMContentLoaded',r):r()})(function(){
@@ -20,9 +20,10 @@ fetch('/voice/'+lang+'/manifest.json',{credentials:'same-origin'}).then(function
 .catch(function(){return {clips:{}}}).then(function(m){clips=m.clips||{};var w=waiting;waiting=[];w.forEach(function(f){f()})})}
 function play(u){if(!u)return;a.pause();a.src=u;var p=a.play();if(p&&p.catch)p.catch(function(){queued=u})}
 function prompt(k){man(function(){var c=clips[k];if(c)play(c.url)})}
-function fast(){var c=navigator.connection;return !!c&&!c.saveData&&(c.type=='wifi'||c.effectiveType=='4g')}
+function fast(){var c=navigator.connection;return !c||(!c.saveData&&(c.type=='wifi'||c.effectiveType=='4g'))}
 function keep(all){  // ask the service worker to keep clips: this page's, or the language's
-man(function(){var urls=[],seen={};(all?Object.keys(clips):[].map.call(d.querySelectorAll('[data-prompt]'),function(e){return e.dataset.prompt}))
+man(function(){var urls=[],seen={},s=d.querySelector('header .say');
+(all?Object.keys(clips):fast()?[].map.call(d.querySelectorAll('[data-prompt]'),function(e){return e.dataset.prompt}):s?[s.dataset.prompt]:[])
 .forEach(function(k){var c=clips[k];if(c&&!seen[c.url]){seen[c.url]=1;urls.push(c.url)}});
 var sw=navigator.serviceWorker;if(sw&&urls.length)sw.ready.then(function(r){r.active.postMessage({type:'clips',urls:urls})})})}
 d.addEventListener('pointerdown',function(e){if(!ok){ok=true;if(queued){var u=queued;queued=null;play(u)}}
@@ -43,7 +44,7 @@ var auto=d.querySelector('[data-say][data-autoplay]'),arrived=false;
 try{arrived=!!sessionStorage.getItem(TAP);sessionStorage.removeItem(TAP)}catch(x){}
 if(auto)play(auto.dataset.say);
 else if(arrived){var s=d.querySelector('header .say');if(s&&s.dataset.arrive)play(s.dataset.arrive);else if(s)prompt(s.dataset.prompt)}
-keep(fast());
+keep(false);
 if(!window.MediaRecorder)return;
 [].forEach.call(d.querySelectorAll('[data-record]'),function(b){b.hidden=false;var rec=null,parts=[];
 b.addEventListener('click',function(e){e.preventDefault();e.stopPropagation();

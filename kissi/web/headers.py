@@ -69,8 +69,12 @@ def content_security_policy() -> str:
 
 
 def add_headers(response):
-    """Every answer: the content policy and its companions; personal answers: not stored."""
+    """Every answer: the content policy and its companions; personal answers: not stored.
+    Not a 304: the browser keeps the headers of the answer it revalidated, and on a warm
+    phone most answers are 304s (the worker's check, the clip manifest): 600 bytes each."""
     headers = response.headers
+    if response.status_code == 304:
+        return response
     headers.setdefault("Content-Security-Policy", content_security_policy())
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for older browsers

@@ -121,9 +121,9 @@ def service_worker():
     # them, so they are not precached; they still count in the version (pages change).
     precache = [static + name for name, _ in _static_files(current_app.static_folder)
                 if not name.endswith(".css")]
+    # Not the icons (20 KB on a prepaid phone for pictures no offline page shows): the
+    # browser fetches the one it installs with.
     precache += [url_for("pwa.manifest")]
-    precache += [url_for("pwa.icon", size=size, purpose=p) for size in icons.SIZES
-                 for p in ("any", "maskable")]
     body = render_template("pwa/sw.js", version=shell_version(), precache=precache,
                            pages=list(current_app.config.get("PWA_OFFLINE_PAGES", OFFLINE_PAGES)),
                            static=static)

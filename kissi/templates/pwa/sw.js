@@ -11,6 +11,7 @@ var PRECACHE = {{ precache|tojson }};
 var OFFLINE_PAGES = {{ pages|tojson }};
 var STATIC = {{ static|tojson }};
 var MAX_PAGES = 80;
+var MANIFEST_FRESH_MS = 15 * 60 * 1000;
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(PRECACHE); })
@@ -63,6 +64,26 @@ function fromCache(req) {
   });
 }
 
+function clipManifest(e, req) {
+  // The kept copy while it is younger than MANIFEST_FRESH_MS (a page view on a warm phone
+  // asks nothing), else the node's (a 304 when unchanged), else the kept one (offline).
+  return caches.open(AUDIO).then(function (c) {
+    return c.match(req.url).then(function (hit) {
+      var at = hit && +hit.headers.get('X-Kissi-At');
+      if (hit && Date.now() - at < MANIFEST_FRESH_MS) return hit;
+      return fetch(req).then(function (res) {
+        if (!res.ok) return hit || res;
+        return res.clone().text().then(function (body) {
+          var h = new Headers(res.headers);
+          h.set('X-Kissi-At', String(Date.now()));
+          e.waitUntil(c.put(req.url, new Response(body, {status: 200, headers: h})));
+          return res;
+        });
+      }, function () { return hit || Response.error(); });
+    });
+  });
+}
+
 self.addEventListener('fetch', function (e) {
   var req = e.request, url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
@@ -73,18 +94,8 @@ self.addEventListener('fetch', function (e) {
     }, function () { return fromCache(req); }));
     return;
   }
-  if (/\/manifest\.json$/.test(url.pathname)) {  // a clip manifest: fresh, else the kept one
-    e.respondWith(fetch(req).then(function (res) {
-      if (res.ok) {
-        var copy = res.clone();
-        e.waitUntil(caches.open(AUDIO).then(function (c) { return c.put(req.url, copy); }));
-      }
-      return res;
-    }, function () {
-      return caches.open(AUDIO).then(function (c) { return c.match(req.url); }).then(function (hit) {
-        return hit || Response.error();
-      });
-    }));
+  if (/\/manifest\.json$/.test(url.pathname)) {  // a clip manifest: see clipManifest
+    e.respondWith(clipManifest(e, req));
     return;
   }
   var audio = /\.(opus|ogg|webm|mp3)$/.test(url.pathname);
@@ -133,7 +144,8 @@ function warm(msg) {
   // product's sell step: what the phone does not have yet, fetched signed in.
   jobs.push(caches.open(PAGES).then(function (c) {
     return keepMissing(c, OFFLINE_PAGES, msg.refresh).then(function (links) {
-      return keepMissing(c, links.concat(msg.keep || []), false);
+      // the links they name only on a fast unmetered link (the page says: msg.links)
+      return keepMissing(c, (msg.links ? links : []).concat(msg.keep || []), false);
     });
   }));
   return Promise.all(jobs);
