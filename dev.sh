@@ -35,7 +35,7 @@ case "${1:-}" in
     ;;
   test)
     setup "[test]"
-    apt_install chromium chromium-driver fonts-noto-color-emoji
+    apt_install chromium chromium-driver fonts-noto-color-emoji poppler-utils
     shift
     "$VENV/bin/ruff" check --quiet .
     exec "$PY" -m pytest "$@"

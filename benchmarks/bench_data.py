@@ -34,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_helpers import PHONE, SLOW_3G, Node, launch  # noqa: E402
 from common import PHONE as DEMO_PHONE, PIN as DEMO_PIN  # noqa: E402
+
+from browser_helpers import PHONE, SLOW_3G, Node, launch  # noqa: E402
 
 FIRST_SALE_BUDGET = 150 * 1024
 WARM_VIEW_BUDGET = 4 * 1024

@@ -28,7 +28,8 @@ OVERFLOW_JS = """() => {
     if (!el.checkVisibility() || el.closest('[hidden]')) continue;
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    if (r.left < -0.5 || r.right > W + 0.5) out.push(name(el) + ' at ' + Math.round(r.left) + '..' + Math.round(r.right));
+    if (r.left < -0.5 || r.right > W + 0.5)
+      out.push(name(el) + ' at ' + Math.round(r.left) + '..' + Math.round(r.right));
     const s = getComputedStyle(el);
     if (s.overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'INPUT')
       out.push(name(el) + ' cut ' + el.scrollWidth + '>' + el.clientWidth);
@@ -89,8 +90,9 @@ def test_no_trader_page_overflows_a_360_px_screen_in_any_language_or_text_size(b
                 checked += 1
                 problems = page.evaluate(OVERFLOW_JS)
                 if problems:
-                    screenshot(page, f"overflow-{code}-{'big' if big else 'normal'}-{path.strip('/').replace('/', '_')[:40]}")
-                    found.append(f"{code} {'big' if big else 'normal'} {path}: {problems[:4]}")
+                    where = f"{code}-{'big' if big else 'normal'}-{path.strip('/').replace('/', '_')[:40]}"
+                    screenshot(page, f"overflow-{where}")
+                    found.append(f"{where}: {problems[:4]}")
     context.close()
     report(f"OVERFLOW checked {checked} page views (7 languages x 2 text sizes): {len(found)} overflowing")
     assert not found, "\n".join(found)
