@@ -149,11 +149,17 @@ def test_healthz_tells_anonymous_callers_and_traders_only_that_the_node_is_up(ap
 
 
 
-def test_static_and_audio_answers_never_set_the_session_cookie(app, db, trader_client, files):
+def test_static_and_audio_answers_never_set_the_session_cookie(app, db, trader_client, files, monkeypatch):
     """A clip or sw.js asked before a post and answered after it must not carry the older
-    cookie back (issue 11, defect 1): only pages set it. A page still does (the control)."""
+    cookie back (issue 11, defect 1): only pages set it. With her cookie due for its daily
+    refresh, a page does (the control)."""
+    import time as clock
+
+    from kissi.web import headers
+
     clip = put_clip(db, files, "fr", "p:home.sell")
-    trader_client.get("/")  # a page: Flask refreshes her permanent session's cookie
+    later = clock.time() + headers.COOKIE_REFRESH_SECONDS + 60
+    monkeypatch.setattr(headers.time, "time", lambda: later)
     for path in ("/sw.js", "/manifest.webmanifest", "/icons/any-192.png", "/static/app.js",
                  "/voice/fr/manifest.json", f"/voice/clip/{clip['sha']}.ogg", "/voice/say/fr?s=prompt:home.sell"):
         answer = trader_client.get(path)
@@ -167,3 +173,15 @@ def test_a_304_carries_no_policy_the_kept_answer_already_has(client):
     assert "Content-Security-Policy" in first.headers
     again = client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and "Content-Security-Policy" not in again.headers
+
+
+def test_the_session_cookie_is_signed_again_once_a_day_not_on_every_page(app, trader_client, monkeypatch):
+    """300 bytes of every page view on a prepaid phone; a day-old cookie is refreshed."""
+    import time as clock
+
+    from kissi.web import headers
+
+    assert not trader_client.get("/").headers.getlist("Set-Cookie")
+    later = clock.time() + headers.COOKIE_REFRESH_SECONDS + 60
+    monkeypatch.setattr(headers.time, "time", lambda: later)
+    assert trader_client.get("/").headers.getlist("Set-Cookie")

@@ -176,6 +176,9 @@
 
   if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
     sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
+      // the worker keeps this version's stylesheets: the next pages may link them (pwa.stylesheet)
+      var v = H.getAttribute('data-shell');
+      if (v && r.active && sw.controller) D.cookie = 'kissi_shell=' + v + ';path=/;max-age=2592000;samesite=lax';
       if (!at && H.hasAttribute('data-user')) {
         // the next step of each (the sell grid's products), for offline sales: on a fast
         // unmetered link; on a metered one the pages she opens are kept as she opens them

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__, icons
 from ..i18n import current_language
+from .ui import inline_css
 
 bp = Blueprint("pwa", __name__)
 
@@ -28,6 +29,8 @@ PRECACHE_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
 PRECACHE_MAX_BYTES = 64 * 1024
 # Where the voice layer publishes the clip manifest of a language; None when absent.
 AUDIO_MANIFEST_ENDPOINTS = ("voice.manifest", "voice_api.manifest", "prompts.manifest")
+# Set by app.js to the worker's version once the worker keeps the shell (stylesheet()).
+SHELL_COOKIE = "kissi_shell"
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +65,23 @@ def audio_manifest_url(language: str | None = None) -> str | None:
     return None
 
 
+def stylesheet(name: str) -> Markup:
+    """A page's stylesheet: inlined (one round trip on a cold phone, kissi.web.ui.inline_css),
+    or linked on a phone whose worker already keeps it, which says so with the cookie
+    ``SHELL_COOKIE`` set by app.js to the worker's version: a warm page view then does not
+    carry 2 KB of CSS it has (the worker answers the link from its cache, offline too)."""
+    if request.cookies.get(SHELL_COOKIE) == shell_version():
+        href = url_for("static", filename=name, v=shell_version())
+        return Markup(f'<link rel="stylesheet" href="{escape(href)}">')
+    return Markup(f"<style>{inline_css(name)}</style>")
+
+
 def pwa_attrs() -> Markup:
     """Extra ``<html>`` attributes app.js reads: signed in, login and logout paths, clips."""
     # data-now: the node's clock, so the phone's queue can stamp a sale with the time of her
     # tap in the node's time (app.js keeps the offset from the last page the node served)
     attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout"),
-             "data-now": str(int(time.time() * 1000))}
+             "data-now": str(int(time.time() * 1000)), "data-shell": shell_version()}
     if g.get("user"):
         attrs["data-user"] = ""
         manifest = audio_manifest_url()
@@ -117,10 +131,8 @@ def service_worker():
     ETag: the browser checks the worker on every page view, and an unchanged worker then
     costs a 304 of a few hundred bytes instead of its full text on a prepaid phone."""
     static = url_for("static", filename="")
-    # Stylesheets are inlined in every page (kissi.web.ui.inline_css): no page fetches
-    # them, so they are not precached; they still count in the version (pages change).
-    precache = [static + name for name, _ in _static_files(current_app.static_folder)
-                if not name.endswith(".css")]
+    # Stylesheets too: a warm phone's pages link them instead of inlining them (stylesheet()).
+    precache = [static + name for name, _ in _static_files(current_app.static_folder)]
     # Not the icons (20 KB on a prepaid phone for pictures no offline page shows): the
     # browser fetches the one it installs with.
     precache += [url_for("pwa.manifest")]
@@ -136,4 +148,4 @@ def service_worker():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(pwa_attrs=pwa_attrs)
+    app.jinja_env.globals.update(pwa_attrs=pwa_attrs, stylesheet=stylesheet)
