@@ -61,6 +61,7 @@ def visit(browser, node, metered: bool) -> tuple[list[dict], list[dict]]:
     page.locator('input[name="pin"]').fill(PIN)
     page.locator('button[data-prompt="login.submit"]').tap()
     page.wait_for_url(url + "/")
+    settle(proxy)  # the worker installed, what home asks kept
     page.locator('a.tile[data-prompt="home.sell"]').tap()
     page.wait_for_url(url + "/sell/")
     settle(proxy)
@@ -96,6 +97,7 @@ def test_a_metered_phone_fetches_what_its_pages_need_and_a_warm_view_little_more
     worker = [e for e in warm if e["path"] == "/sw.js"]
     assert all(e["down"] < 600 for e in worker), worker  # a 304
     total = sum(e["up"] + e["down"] for e in warm)
+    assert total <= 4 * 1024, warm  # the budget of a page view on a warm phone
     page_only = sum(e["up"] + e["down"] for e in warm if e["path"] == "/sell/")
     report(f"DATA metered phone: first login + sell grid {sum(e['up'] + e['down'] for e in first)} B "
            f"in {len(first)} requests; warm view of the sell grid {total} B (the page itself {page_only} B)")
