@@ -60,7 +60,7 @@ def test_service_worker_is_served_from_root_and_revalidated(client):
     assert res.status_code == 200
     assert res.mimetype == "text/javascript"
     assert res.headers["Service-Worker-Allowed"] == "/"
-    assert "no-cache" in res.headers["Cache-Control"]
+    assert res.headers["Cache-Control"] == "max-age=300"  # then revalidated (ETag)
     body = res.get_data(as_text=True)
     version = re.search(r"var V = \"([0-9a-f]{12})\"", body).group(1)
     assert "/static/app.js" in body and "/manifest.webmanifest" in body

@@ -175,7 +175,7 @@
   }
 
   if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
-    sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
+    sw.register('/sw.js', {scope: '/', updateViaCache: 'all'}).then(function () { return sw.ready; }).then(function (r) {
       // the worker keeps this version's stylesheets: the next pages may link them (pwa.stylesheet)
       var v = H.getAttribute('data-shell');
       if (v && r.active && sw.controller) D.cookie = 'kissi_shell=' + v + ';path=/;max-age=2592000;samesite=lax';

@@ -29,6 +29,8 @@ PRECACHE_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
 PRECACHE_MAX_BYTES = 64 * 1024
 # Where the voice layer publishes the clip manifest of a language; None when absent.
 AUDIO_MANIFEST_ENDPOINTS = ("voice.manifest", "voice_api.manifest", "prompts.manifest")
+# How long the phone's HTTP cache answers the browser's checks of /sw.js (service_worker()).
+WORKER_MAX_AGE = 300
 # Set by app.js to the worker's version once the worker keeps the shell (stylesheet()).
 SHELL_COOKIE = "kissi_shell"
 
@@ -127,9 +129,11 @@ def icon(purpose: str, size: int):
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker, always revalidated (a stale worker would pin old caches), with an
-    ETag: the browser checks the worker on every page view, and an unchanged worker then
-    costs a 304 of a few hundred bytes instead of its full text on a prepaid phone."""
+    """The service worker, with an ETag: the browser checks the worker after page views, and
+    an unchanged worker costs a 304 instead of its full text on a prepaid phone. app.js
+    registers it with ``updateViaCache: 'all'``, so for ``WORKER_MAX_AGE`` seconds the check
+    is answered by the phone's own HTTP cache (nothing on the wire); a new deploy reaches
+    phones within those minutes, never later (a stale worker would pin old caches)."""
     static = url_for("static", filename="")
     # Stylesheets too: a warm phone's pages link them instead of inlining them (stylesheet()).
     precache = [static + name for name, _ in _static_files(current_app.static_folder)]
@@ -141,7 +145,7 @@ def service_worker():
                            static=static)
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    response.cache_control.no_cache = True
+    response.cache_control.max_age = WORKER_MAX_AGE
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     return response.make_conditional(request)
 
