@@ -44,8 +44,8 @@ def browser():
         b.close()
 
 
-def visit(browser, node, metered: bool) -> tuple[list[dict], list[dict]]:
-    """Log in, home, the sell grid; then home and the sell grid again on the warm phone."""
+def phone(browser, metered: bool):
+    """A fresh phone; metered: a 3G link (effectiveType 3g) with Data Saver on."""
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -54,6 +54,12 @@ def visit(browser, node, metered: bool) -> tuple[list[dict], list[dict]]:
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "connectionType": "cellular3g"})
         cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
+    return context, page
+
+
+def visit(browser, node, metered: bool) -> tuple[list[dict], list[dict]]:
+    """Log in, home, the sell grid; then home and the sell grid again on the warm phone."""
+    context, page = phone(browser, metered)
     url, proxy = node["url"], node["proxy"]
     proxy.reset()
     page.goto(url + "/login")
@@ -110,3 +116,21 @@ def test_a_fast_unmetered_phone_keeps_the_grid_and_every_prompt_of_the_page(brow
     clips_fetched = set(paths(first, "/voice/clip/"))
     assert f"/voice/clip/{node['shas']['stock.restock']}.ogg" not in clips_fetched  # not the whole language
     assert f"/voice/clip/{node['shas']['home.sell']}.ogg" in clips_fetched  # a tile of the page
+
+
+def test_a_metered_phone_keeps_every_voice_when_she_asks(browser, node):
+    context, page = phone(browser, metered=True)
+    url, proxy = node["url"], node["proxy"]
+    page.goto(url + "/login")
+    page.locator('input[name="phone"]').fill(node["awa"]["phone"])
+    page.locator('input[name="pin"]').fill(PIN)
+    page.locator('button[data-prompt="login.submit"]').tap()
+    page.wait_for_url(url + "/")
+    page.goto(url + "/help")
+    settle(proxy)
+    proxy.reset()
+    page.locator("button[data-clips-all]").tap()
+    settle(proxy)
+    fetched = set(paths(proxy.reset(), "/voice/clip/"))
+    context.close()
+    assert f"/voice/clip/{node['shas']['stock.restock']}.ogg" in fetched  # on no page she saw

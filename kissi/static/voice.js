@@ -34,7 +34,7 @@ d.addEventListener('contextmenu',function(e){if(held)e.preventDefault()});
 d.addEventListener('click',function(e){
 if(held){held=false;e.preventDefault();return}  // she held it to hear it, not to go
 var t=e.target.closest&&e.target.closest('[data-say],[data-prompt],[data-clips-all]');if(!t)return;
-if(t.hasAttribute('data-clips-all')){keep(true);return}
+if(t.hasAttribute('data-clips-all')){keep(true);prompt(t.dataset.prompt);return}
 if(t.dataset.say){e.preventDefault();play(t.dataset.say);return}
 if(t.matches('a[href]')){tapped();return}
 prompt(t.dataset.prompt)});
