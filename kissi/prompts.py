@@ -27,6 +27,7 @@ PROMPTS = {
     "voice.day_total": _l("Today you sold"),
     "voice.sales": _l("sales"),
     "voice.replay": _l("Listen again"),
+    "voice.keep_all": _l("Keep every voice on this phone"),
     "unit.piece": _l("pieces"),
     "unit.kg": _l("kilos"),
     "unit.litre": _l("litres"),

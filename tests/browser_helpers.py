@@ -1,4 +1,5 @@
-"""A real kissi node and a real headless Chromium for the browser tests.
+"""A real kissi node and a real headless Chromium for the browser tests (and a proxy that
+counts the bytes between them).
 
 The node is ``kissi serve`` (waitress) in a subprocess on loopback over a temporary
 instance, so a test can stop it (the node restarts, the phone loses it) and start it
@@ -11,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -136,3 +138,66 @@ def wait_for(page, expression: str, arg=None, timeout: float = 15.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {timeout} s: {expression}")
         time.sleep(0.05)
+
+
+class CountingProxy:
+    """A TCP relay that counts the bytes of each HTTP exchange (request and answer, headers
+    included). HTTP/1.1 on one connection is one exchange after another, so the bytes
+    that follow a request line on a connection belong to that request."""
+
+    def __init__(self, upstream_port: int):
+        self.upstream = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        self.exchanges: list[dict] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self) -> list[dict]:
+        with self.lock:
+            done, self.exchanges = self.exchanges, []
+        return done
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(e["up"] + e["down"] for e in self.exchanges)
+
+    def _accept(self) -> None:
+        while True:
+            client, _ = self.listener.accept()
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            current: list[dict | None] = [None]
+            threading.Thread(target=self._pipe, args=(client, server, current, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, current, False), daemon=True).start()
+
+    def _pipe(self, src, dst, current, upstream: bool) -> None:
+        try:
+            while chunk := src.recv(65536):
+                with self.lock:
+                    if upstream and chunk[:8].split(b" ")[0] in (b"GET", b"POST", b"HEAD"):
+                        line = chunk.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+                        current[0] = {"method": line[0], "path": line[1], "up": 0, "down": 0}
+                        self.exchanges.append(current[0])
+                    if current[0] is not None:
+                        current[0]["up" if upstream else "down"] += len(chunk)
+                dst.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def settle(proxy: CountingProxy, quiet: float = 2.0, limit: float = 120.0) -> None:
+    """Wait until nothing has crossed the proxy for ``quiet`` seconds (the worker is done)."""
+    last, since, start = -1, time.monotonic(), time.monotonic()
+    while time.monotonic() - start < limit:
+        now = proxy.total()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)

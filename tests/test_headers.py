@@ -62,7 +62,8 @@ def test_every_kind_of_answer_carries_the_policy_and_personal_ones_are_not_store
         _common(response, what)
         assert "no-store" not in response.headers["Cache-Control"], what
     assert "immutable" in cacheable["prompt clip"].headers["Cache-Control"]
-    assert "no-cache" in cacheable["service worker"].headers["Cache-Control"]
+    worker = cacheable["service worker"]  # a short life, then revalidated by its ETag
+    assert worker.headers["Cache-Control"] == "max-age=300" and worker.headers["ETag"]
 
 
 def test_only_the_traders_pages_are_marked_for_the_offline_shell(app, trader_client):
@@ -147,3 +148,41 @@ def test_healthz_tells_anonymous_callers_and_traders_only_that_the_node_is_up(ap
     full = staff_client(app, db).get("/healthz").get_json()
     assert full["status"] == "ok" and full["version"] and "database" in full and "voice" in full
 
+
+
+def test_static_and_audio_answers_never_set_the_session_cookie(app, db, trader_client, files, monkeypatch):
+    """A clip or sw.js asked before a post and answered after it must not carry the older
+    cookie back (issue 11, defect 1): only pages set it. With her cookie due for its daily
+    refresh, a page does (the control)."""
+    import time as clock
+
+    from kissi.web import headers
+
+    clip = put_clip(db, files, "fr", "p:home.sell")
+    later = clock.time() + headers.COOKIE_REFRESH_SECONDS + 60
+    monkeypatch.setattr(headers.time, "time", lambda: later)
+    for path in ("/sw.js", "/manifest.webmanifest", "/icons/any-192.png", "/static/app.js",
+                 "/voice/fr/manifest.json", f"/voice/clip/{clip['sha']}.ogg", "/voice/say/fr?s=prompt:home.sell"):
+        answer = trader_client.get(path)
+        assert answer.status_code in (200, 204), path
+        assert not answer.headers.getlist("Set-Cookie"), path
+    assert trader_client.get("/").headers.getlist("Set-Cookie")
+
+
+def test_a_304_carries_no_policy_the_kept_answer_already_has(client):
+    first = client.get("/sw.js")
+    assert "Content-Security-Policy" in first.headers
+    again = client.get("/sw.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and "Content-Security-Policy" not in again.headers
+
+
+def test_the_session_cookie_is_signed_again_once_a_day_not_on_every_page(app, trader_client, monkeypatch):
+    """300 bytes of every page view on a prepaid phone; a day-old cookie is refreshed."""
+    import time as clock
+
+    from kissi.web import headers
+
+    assert not trader_client.get("/").headers.getlist("Set-Cookie")
+    later = clock.time() + headers.COOKIE_REFRESH_SECONDS + 60
+    monkeypatch.setattr(headers.time, "time", lambda: later)
+    assert trader_client.get("/").headers.getlist("Set-Cookie")

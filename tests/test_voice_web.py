@@ -5,6 +5,7 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -287,4 +288,9 @@ def test_the_quantity_screen_says_the_product_she_tapped_in_her_voice(client, db
     products.update_product(db, awa["shop_id"], soap["id"], voice_label=sha)
     as_user(client, awa)
     page = client.get(f"/sell/{soap['id']}").get_data(as_text=True)
-    assert f'data-say="/voice/clip/{sha}.ogg" data-autoplay' in page
+    # on arrival (voice.js, docs/web.md): her own recording of the name, then "how many?"
+    arrive = re.search(r'data-arrive="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f"s=label:product:{soap['id']}&s=prompt:sale.qty" in unquote(arrive)
+    assert f'data-say="/voice/clip/{sha}.ogg"' in page  # and the speaker beside it says it again
+    spoken = client.get(unquote(arrive))
+    assert spoken.status_code == 200 and spoken.mimetype == "audio/ogg"

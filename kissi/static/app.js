@@ -1,6 +1,7 @@
 /* kissi: progressive enhancement, no framework. Every page works without this file.
-   - registers the service worker (offline shell) and asks it to keep the offline pages,
-     the pages linked from [data-offline-links] and the clips of the page's language;
+   - registers the service worker (offline shell) and asks it to keep the offline pages
+     and, on a fast unmetered link, the pages linked from [data-offline-links] (voice.js
+     asks for the clips);
    - offline queue: a form marked data-queue (but not its data-step buttons, which only
      ask the node the next question) whose post cannot reach the node is kept in
      IndexedDB with a generated Idempotency-Key, counted as waiting, and sent again (page
@@ -96,13 +97,8 @@
     }).catch(function () {}).then(function () { busy = false; return count(); });
   }
 
-  function say(key) {  // the prompt's clip, from the clip manifest the worker keeps offline
-    var m = H.getAttribute('data-audio-manifest');
-    if (!m) return;
-    fetch(m, {credentials: 'same-origin'}).then(function (r) { return r.json(); }).then(function (d) {
-      var c = (d.clips || d)[key];
-      if (c && c.url) new Audio(c.url).play().catch(function () {});
-    }).catch(function () {});
+  function say(key) {  // voice.js plays it, from the one clip manifest this page fetched
+    D.dispatchEvent(new CustomEvent('kissi-say', {detail: key}));
   }
 
   function render(res) {  // show the node's answer as the form post would have
@@ -179,12 +175,18 @@
   }
 
   if (sw) {  // needs a secure context (HTTPS, or localhost): elsewhere the queue still works
-    sw.register('/sw.js', {scope: '/'}).then(function () { return sw.ready; }).then(function (r) {
+    sw.register('/sw.js', {scope: '/', updateViaCache: 'all'}).then(function () { return sw.ready; }).then(function (r) {
+      // the worker keeps this version's stylesheets: the next pages may link them (pwa.stylesheet)
+      var v = H.getAttribute('data-shell');
+      if (v && r.active && sw.controller) D.cookie = 'kissi_shell=' + v + ';path=/;max-age=2592000;samesite=lax';
       if (!at && H.hasAttribute('data-user')) {
-        var keep = [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
-          return a.href;  // the next step of each (the sell grid's products), for offline sales
+        // the next step of each (the sell grid's products), for offline sales: on a fast
+        // unmetered link; on a metered one the pages she opens are kept as she opens them
+        var c = navigator.connection, fast = !c || (!c.saveData && (c.type === 'wifi' || c.effectiveType === '4g'));
+        var keep = !fast ? [] : [].map.call(D.querySelectorAll('[data-offline-links] a[href]'), function (a) {
+          return a.href;
         });
-        r.active.postMessage({type: 'warm', audio: H.getAttribute('data-audio-manifest'), keep: keep});
+        r.active.postMessage({type: 'warm', keep: keep, links: fast});  // the clips: voice.js asks for them
       }
     }).catch(function () {});
   }

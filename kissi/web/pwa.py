@@ -12,12 +12,13 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from .. import __version__, icons
 from ..i18n import current_language
+from .ui import inline_css
 
 bp = Blueprint("pwa", __name__)
 
@@ -28,6 +29,10 @@ PRECACHE_SUFFIXES = (".css", ".js", ".svg", ".png", ".webp", ".woff2")
 PRECACHE_MAX_BYTES = 64 * 1024
 # Where the voice layer publishes the clip manifest of a language; None when absent.
 AUDIO_MANIFEST_ENDPOINTS = ("voice.manifest", "voice_api.manifest", "prompts.manifest")
+# How long the phone's HTTP cache answers the browser's checks of /sw.js (service_worker()).
+WORKER_MAX_AGE = 300
+# Set by app.js to the worker's version once the worker keeps the shell (stylesheet()).
+SHELL_COOKIE = "kissi_shell"
 
 
 @lru_cache(maxsize=1)
@@ -62,12 +67,23 @@ def audio_manifest_url(language: str | None = None) -> str | None:
     return None
 
 
+def stylesheet(name: str) -> Markup:
+    """A page's stylesheet: inlined (one round trip on a cold phone, kissi.web.ui.inline_css),
+    or linked on a phone whose worker already keeps it, which says so with the cookie
+    ``SHELL_COOKIE`` set by app.js to the worker's version: a warm page view then does not
+    carry 2 KB of CSS it has (the worker answers the link from its cache, offline too)."""
+    if request.cookies.get(SHELL_COOKIE) == shell_version():
+        href = url_for("static", filename=name, v=shell_version())
+        return Markup(f'<link rel="stylesheet" href="{escape(href)}">')
+    return Markup(f"<style>{inline_css(name)}</style>")
+
+
 def pwa_attrs() -> Markup:
     """Extra ``<html>`` attributes app.js reads: signed in, login and logout paths, clips."""
     # data-now: the node's clock, so the phone's queue can stamp a sale with the time of her
     # tap in the node's time (app.js keeps the offset from the last page the node served)
     attrs = {"data-login": url_for("auth.login"), "data-logout": url_for("auth.logout"),
-             "data-now": str(int(time.time() * 1000))}
+             "data-now": str(int(time.time() * 1000)), "data-shell": shell_version()}
     if g.get("user"):
         attrs["data-user"] = ""
         manifest = audio_manifest_url()
@@ -113,24 +129,27 @@ def icon(purpose: str, size: int):
 
 @bp.get("/sw.js")
 def service_worker():
-    """The service worker, always revalidated (a stale worker would pin old caches)."""
+    """The service worker, with an ETag: the browser checks the worker after page views, and
+    an unchanged worker costs a 304 instead of its full text on a prepaid phone. app.js
+    registers it with ``updateViaCache: 'all'``, so for ``WORKER_MAX_AGE`` seconds the check
+    is answered by the phone's own HTTP cache (nothing on the wire); a new deploy reaches
+    phones within those minutes, never later (a stale worker would pin old caches)."""
     static = url_for("static", filename="")
-    # Stylesheets are inlined in every page (kissi.web.ui.inline_css): no page fetches
-    # them, so they are not precached; they still count in the version (pages change).
-    precache = [static + name for name, _ in _static_files(current_app.static_folder)
-                if not name.endswith(".css")]
+    # Stylesheets too: a warm phone's pages link them instead of inlining them (stylesheet()).
+    precache = [static + name for name, _ in _static_files(current_app.static_folder)]
+    # Not the icons (20 KB on a prepaid phone for pictures no offline page shows): the
+    # browser fetches the one it installs with.
     precache += [url_for("pwa.manifest")]
-    precache += [url_for("pwa.icon", size=size, purpose=p) for size in icons.SIZES
-                 for p in ("any", "maskable")]
     body = render_template("pwa/sw.js", version=shell_version(), precache=precache,
                            pages=list(current_app.config.get("PWA_OFFLINE_PAGES", OFFLINE_PAGES)),
                            static=static)
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
-    response.cache_control.no_cache = True
-    return response
+    response.cache_control.max_age = WORKER_MAX_AGE
+    response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
+    return response.make_conditional(request)
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(pwa_attrs=pwa_attrs)
+    app.jinja_env.globals.update(pwa_attrs=pwa_attrs, stylesheet=stylesheet)

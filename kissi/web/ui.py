@@ -87,11 +87,13 @@ def inline_css(name: str) -> Markup:
 
 
 def trader_css() -> Markup:
-    """``pictures.css`` (payments, faces, dates, language pictures) in a ``<style>``, on the
+    """``pictures.css`` (payments, faces, dates, language pictures) as ``kissi.css`` is, on the
     trader's pages only: the trainer's pages, already near the 14 KB budget, never draw them."""
     if request.blueprint not in PAGE_BLUEPRINTS:
         return Markup("")
-    return Markup("<style>") + inline_css("pictures.css") + Markup("</style>")
+    from .pwa import stylesheet  # inlined, or linked on a phone whose worker keeps it
+
+    return stylesheet("pictures.css")
 
 
 @lru_cache(maxsize=8)

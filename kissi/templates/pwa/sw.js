@@ -1,7 +1,8 @@
 /* kissi service worker: the app shell and the last pages seen, for when the node is away.
    Static files: cache first (their cache is versioned). Pages: network first, the last
    copy when the node does not answer, marked with the time it was fetched. Audio clips:
-   cache first, precached from the language's clip manifest when the page names one.
+   cache first, kept when a page asks for them (voice.js: the page's own prompts first,
+   the rest of the language only on a fast unmetered link or when she asks).
    Posts are never touched here: the page's offline queue (app.js) owns them. */
 'use strict';
 var V = {{ version|tojson }};
@@ -10,6 +11,7 @@ var PRECACHE = {{ precache|tojson }};
 var OFFLINE_PAGES = {{ pages|tojson }};
 var STATIC = {{ static|tojson }};
 var MAX_PAGES = 80;
+var MANIFEST_FRESH_MS = 15 * 60 * 1000;
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(SHELL).then(function (c) { return c.addAll(PRECACHE); })
@@ -62,6 +64,26 @@ function fromCache(req) {
   });
 }
 
+function clipManifest(e, req) {
+  // The kept copy while it is younger than MANIFEST_FRESH_MS (a page view on a warm phone
+  // asks nothing), else the node's (a 304 when unchanged), else the kept one (offline).
+  return caches.open(AUDIO).then(function (c) {
+    return c.match(req.url).then(function (hit) {
+      var at = hit && +hit.headers.get('X-Kissi-At');
+      if (hit && Date.now() - at < MANIFEST_FRESH_MS) return hit;
+      return fetch(req).then(function (res) {
+        if (!res.ok) return hit || res;
+        return res.clone().text().then(function (body) {
+          var h = new Headers(res.headers);
+          h.set('X-Kissi-At', String(Date.now()));
+          e.waitUntil(c.put(req.url, new Response(body, {status: 200, headers: h})));
+          return res;
+        });
+      }, function () { return hit || Response.error(); });
+    });
+  });
+}
+
 self.addEventListener('fetch', function (e) {
   var req = e.request, url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
@@ -72,18 +94,8 @@ self.addEventListener('fetch', function (e) {
     }, function () { return fromCache(req); }));
     return;
   }
-  if (/\/manifest\.json$/.test(url.pathname)) {  // a clip manifest: fresh, else the kept one
-    e.respondWith(fetch(req).then(function (res) {
-      if (res.ok) {
-        var copy = res.clone();
-        e.waitUntil(caches.open(AUDIO).then(function (c) { return c.put(req.url, copy); }));
-      }
-      return res;
-    }, function () {
-      return caches.open(AUDIO).then(function (c) { return c.match(req.url); }).then(function (hit) {
-        return hit || Response.error();
-      });
-    }));
+  if (/\/manifest\.json$/.test(url.pathname)) {  // a clip manifest: see clipManifest
+    e.respondWith(clipManifest(e, req));
     return;
   }
   var audio = /\.(opus|ogg|webm|mp3)$/.test(url.pathname);
@@ -99,17 +111,6 @@ self.addEventListener('fetch', function (e) {
     }));
   }
 });
-
-function urlsIn(data, out) {
-  // Every "url" string of the clip manifest, whatever its exact shape.
-  if (data && typeof data === 'object') {
-    Object.keys(data).forEach(function (k) {
-      if (k === 'url' && typeof data[k] === 'string') out.push(data[k]);
-      else urlsIn(data[k], out);
-    });
-  }
-  return out;
-}
 
 function linksToKeep(html) {
   // The hrefs inside a <nav data-offline-links> (the sell grid's products).
@@ -143,30 +144,29 @@ function warm(msg) {
   // product's sell step: what the phone does not have yet, fetched signed in.
   jobs.push(caches.open(PAGES).then(function (c) {
     return keepMissing(c, OFFLINE_PAGES, msg.refresh).then(function (links) {
-      return keepMissing(c, links.concat(msg.keep || []), false);
+      // the links they name only on a fast unmetered link (the page says: msg.links)
+      return keepMissing(c, (msg.links ? links : []).concat(msg.keep || []), false);
     });
   }));
-  if (msg.audio) {
-    jobs.push(fetch(msg.audio, {credentials: 'same-origin'}).then(function (res) {
-      if (!res.ok) return;
-      var copy = res.clone();
-      return res.json().then(function (data) {
-        return caches.open(AUDIO).then(function (c) {
-          return c.put(msg.audio, copy).then(function () {
-            return Promise.all(urlsIn(data, []).map(function (u) {
-              return c.match(u).then(function (hit) { return hit || c.add(u).catch(function () {}); });
-            }));
-          });
-        });
-      });
-    }).catch(function () {}));
-  }
   return Promise.all(jobs);
+}
+
+function keepClips(urls) {
+  // The clips a page asked for (voice.js: its own prompts, or the whole language on a fast
+  // unmetered link or when she asks), fetched one at a time, only those not kept yet.
+  return caches.open(AUDIO).then(function (c) {
+    return urls.filter(function (u) { return typeof u === 'string'; }).reduce(function (p, u) {
+      return p.then(function () {
+        return c.match(u).then(function (hit) { return hit || c.add(u).catch(function () {}); });
+      });
+    }, Promise.resolve());
+  });
 }
 
 self.addEventListener('message', function (e) {
   var msg = e.data || {};
   if (msg.type === 'warm') e.waitUntil(warm(msg));
+  if (msg.type === 'clips' && Array.isArray(msg.urls)) e.waitUntil(keepClips(msg.urls.slice(0, 2000)));
   if (msg.type === 'forget') {  // signed out: the pages of this trader leave the phone
     e.waitUntil(caches.delete(PAGES));
   }
