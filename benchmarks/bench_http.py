@@ -1,11 +1,15 @@
-"""(c) of the ledger benchmark: a sale over HTTP against a trivial endpoint, same server.
+"""(c) of the ledger benchmark: a sale over HTTP against the same sale written plainly, same server.
 
-A real waitress server (its own process) on loopback serves a real instance; a few client
-threads, each logged in through the real login form and holding one keep-alive
-connection, send ``POST /api/v1/sales`` (one to three lines), then ``GET /bench/ping``, a trivial
-endpoint added to the same app for the benchmark.
-The ratio of the two request rates is the cost of the sale path (auth, CSRF check,
-idempotency, the domain, the request transaction) relative to the bare server.
+A real waitress server (its own process) on loopback serves a real instance, and beside it,
+on the same waitress and the same database file, a minimal Flask app whose one view writes
+the same rows with ``sqlite3`` over a connection kept per thread (``common.PlainSale``):
+what a sale costs with no framework of ours. A few client threads, each logged in through
+the real login form and holding one keep-alive connection, send ``POST /api/v1/sales`` (one
+to three lines) and the same bodies to ``POST /plain/sales``, in interleaved rounds.
+The ratio of the two rates is what kissi's sale path (session, CSRF check, idempotency, the
+domain's checks, the request transaction) costs over the floor; the latencies are the
+sale's as a phone sees them on loopback. The background clip build is off
+(``VOICE_BUILD_ON_SERVE=False``): this is the steady state of a node.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import http.client
 import json
 import logging
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -20,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import PHONE, PIN, log_in
+from common import PHONE, PIN, PlainSale, log_in, plain_connection
 
 from kissi import create_app
 from kissi.coop import members
@@ -28,10 +33,11 @@ from kissi.shop import products, stock
 from kissi.store import changes, db as store
 
 ROUNDS = 5
+CONFIG = {"SYNC_ENABLED": False, "VOICE_BUILD_ON_SERVE": False}
 
 
 def _setup(folder: Path):
-    app = create_app({"SYNC_ENABLED": False}, instance_path=str(folder / "instance"))
+    app = create_app(CONFIG, instance_path=str(folder / "instance"))
     db = store.connect(app.config["DATABASE"])
     store.migrate(db)
     changes.ensure_node(db)
@@ -42,23 +48,25 @@ def _setup(folder: Path):
     for p in items:
         stock.restock(db, user["shop_id"], p["id"], 1_000_000)
     db.conn.close()
-    return app, [p["id"] for p in items]
+    plain = PlainSale(user["shop_id"], user["cooperative_id"], {p["id"]: p["price"] for p in items}, user["id"])
+    return app, [p["id"] for p in items], plain
 
 
 def _round(port, cookies, per_client, make_request):
-    errors = []
+    """``per_client`` requests from each client at once: (requests/s, each request's milliseconds)."""
+    errors, latencies = [], []
 
     def client(cookie, seed):
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port)
         for _ in range(per_client):
             method, path, body = make_request(rng)
-            headers = {"Cookie": cookie, "Sec-Fetch-Site": "same-origin"}
-            if body is not None:
-                headers["Content-Type"] = "application/json"
+            headers = {"Cookie": cookie, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/json"}
+            start = time.perf_counter()
             conn.request(method, path, body, headers)
             response = conn.getresponse()
             response.read()
+            latencies.append((time.perf_counter() - start) * 1000)
             if response.status >= 400:
                 errors.append(response.status)
         conn.close()
@@ -71,21 +79,37 @@ def _round(port, cookies, per_client, make_request):
         t.join()
     elapsed = time.perf_counter() - start
     assert not errors, f"{len(errors)} failed requests, e.g. {errors[0]}"
-    return len(cookies) * per_client / elapsed
+    return len(cookies) * per_client / elapsed, latencies
 
 
-def _serve(instance_path: str, port: int, threads: int) -> None:
-    """The server process: the app as ``kissi serve`` runs it (waitress, a thread pool)."""
+def plain_app(database: str, plain: PlainSale):
+    """The baseline: a minimal Flask app, one view, sqlite3 over a connection kept per thread."""
+    from flask import Flask, request
+
+    app = Flask("plain")
+    local = threading.local()
+
+    @app.post("/sales")
+    def sale():
+        if not hasattr(local, "conn"):
+            local.conn = plain_connection(database)
+        return {"id": plain.record(local.conn, request.get_json()["lines"])}, 201
+
+    return app
+
+
+def _serve(instance_path: str, port: int, threads: int, plain: PlainSale) -> None:
+    """The server process: the app as ``kissi serve`` runs it (waitress, a thread pool), and the
+    plain app under ``/plain`` on the same server."""
     import waitress
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" noise
-    app = create_app({"SYNC_ENABLED": False}, instance_path=instance_path)
-    # The trivial endpoint: through the same app and hooks (session, CSRF, database
-    # teardown), no work of its own. /healthz is not trivial: it asks every part its state.
-    app.add_url_rule("/bench/ping", "bench_ping", lambda: {"ok": True})
+    app = create_app(CONFIG, instance_path=instance_path)
     for hook in app.extensions.get("kissi_serve_hooks", []):  # as `kissi serve` does
         hook(app)
-    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, _quiet=True)
+    both = DispatcherMiddleware(app, {"/plain": plain_app(app.config["DATABASE"], plain)})
+    waitress.serve(both, host="127.0.0.1", port=port, threads=threads, _quiet=True)
 
 
 def _free_port() -> int:
@@ -104,38 +128,53 @@ def _wait_up(port: int) -> None:
     raise RuntimeError("the server did not start")
 
 
+def _percentile(values, q):
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
 def bench_http(n: int, clients: int, folder: Path):
     """Server and clients in separate processes (as phones and a node are), so the clients'
     Python work does not compete with the server for one interpreter lock."""
-    app, item_ids = _setup(folder)
+    app, item_ids, plain = _setup(folder)
     port = _free_port()
     server = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(app.instance_path, port, clients), daemon=True)
+        target=_serve, args=(app.instance_path, port, clients, plain), daemon=True)
+    load_before = os.getloadavg()
     server.start()
     try:
         _wait_up(port)
         cookies = [log_in(port) for _ in range(clients)]
 
-        def sale(rng):
-            lines = [{"product_id": pid, "qty": rng.randint(1, 3) * 1000}
-                     for pid in rng.sample(item_ids, rng.randint(1, 3))]
-            return "POST", "/api/v1/sales", json.dumps({"lines": lines})
+        def body(rng):
+            return json.dumps({"lines": [{"product_id": pid, "qty": rng.randint(1, 3) * 1000}
+                                         for pid in rng.sample(item_ids, rng.randint(1, 3))]})
 
-        def trivial(rng):
-            return "GET", "/bench/ping", None
+        def kissi_sale(rng):
+            return "POST", "/api/v1/sales", body(rng)
+
+        def plain_sale(rng):
+            return "POST", "/plain/sales", body(rng)
 
         per_client = max(1, n // clients // ROUNDS)
-        _round(port, cookies, 20, trivial)  # warm up both paths
-        _round(port, cookies, 20, sale)
-        rates = {"sale": [], "trivial": []}
+        _round(port, cookies, 20, kissi_sale)  # warm up both paths
+        _round(port, cookies, 20, plain_sale)
+        rates = {"kissi": [], "plain": []}
+        latencies = {"kissi": [], "plain": []}
         for _ in range(ROUNDS):  # interleaved, so a busy moment of the machine hits both
-            rates["sale"].append(_round(port, cookies, per_client, sale))
-            rates["trivial"].append(_round(port, cookies, per_client, trivial))
+            for name, make in (("kissi", kissi_sale), ("plain", plain_sale)):
+                rate, times = _round(port, cookies, per_client, make)
+                rates[name].append(rate)
+                latencies[name].extend(times)
     finally:
         server.terminate()
         server.join()
-    sales_rate, trivial_rate = (statistics.median(rates[k]) for k in ("sale", "trivial"))
+    load_after = os.getloadavg()
+    ours, floor = (statistics.median(rates[k]) for k in ("kissi", "plain"))
+    p50, p95 = (_percentile(latencies["kissi"], q) for q in (50, 95))
+    b50, b95 = (_percentile(latencies["plain"], q) for q in (50, 95))
     print(f"(c) HTTP, waitress on loopback, {clients} clients, {ROUNDS} interleaved rounds of "
-          f"{clients * per_client} requests (medians): POST /api/v1/sales {sales_rate:,.0f} req/s, "
-          f"GET /bench/ping {trivial_rate:,.0f} req/s, ratio {sales_rate / trivial_rate:.2f} "
-          "(target >= 0.4)")
+          f"{clients * per_client} sales each (medians of the rounds):\n"
+          f"    POST /api/v1/sales {ours:,.0f} sales/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms (target p50 <= 10 ms)\n"
+          f"    plain Flask + sqlite3 {floor:,.0f} sales/s, p50 {b50:.1f} ms, p95 {b95:.1f} ms\n"
+          f"    ratio {ours / floor:.2f} (target >= 0.5); machine: {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")

@@ -9,14 +9,15 @@
 (b) Day summary and 30-day summary on a shop with 200,000 sales (target <= 50 ms each).
     SETUP, not measured: the big shop's rows are bulk-inserted with plain executemany
     (no change log), then ANALYZE; the summaries only read.
-(c) The same sale over HTTP (waitress on loopback, a few concurrent clients) against a
-    trivial endpoint of the same app (``/bench/ping``) in the same run (target >= 0.4).
+(c) The same sale over HTTP (waitress on loopback, 4 concurrent clients) against the same sale
+    written plainly (a minimal Flask view, sqlite3 over a kept connection) on the same waitress,
+    in the same run: sales/s of each, the ratio (target >= 0.5), the sale's p50 and p95 latency
+    (target p50 <= 10 ms) and the machine's load (``benchmarks/bench_http.py``).
 """
 from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import sys
 import tempfile
 import time
@@ -25,11 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import timed
+from common import PlainSale, plain_connection, timed
 
 from kissi.shop import day, products, sales  # noqa: E402
 from kissi.store import changes, db as store  # noqa: E402
-from kissi.store.hlc import HLC, now_ms, tick  # noqa: E402
 from kissi.store.ids import uuid7  # noqa: E402
 
 
@@ -70,47 +70,12 @@ def run_domain(db, shop, plan):
 
 
 def run_plain(path: Path, shop, coop, items, plan):
-    """The same rows with plain sqlite3: sales, sale_lines and their change_log entries."""
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("pragma journal_mode = wal")
-    conn.execute("pragma synchronous = normal")
-    conn.execute("pragma foreign_keys = on")
-    price = {p["id"]: p["price"] for p in items}
-    node_id = conn.execute("select id from node").fetchone()[0]
-    clock = HLC(0, 0)
-    dump = changes.dumps
+    """The same rows with plain sqlite3 (``common.PlainSale``): sales, sale_lines and their change_log entries."""
+    conn = plain_connection(path)
+    plain = PlainSale(shop["id"], coop["id"], {p["id"]: p["price"] for p in items})
     start = time.perf_counter()
     for lines, mobile in plan:
-        at = changes.utc_now()
-        today = at[:10]
-        conn.execute("begin immediate")
-        rows = [(uuid7(), p, q, price[p], (price[p] * q + 500) // 1000)
-                for p, q in ((line["product_id"], line["qty"]) for line in lines)]
-        total = sum(r[4] for r in rows)
-        m = 20 if mobile else 0
-        sale = {"id": uuid7(), "shop_id": shop["id"], "user_id": None, "customer_id": None,
-                "subtotal": total, "discount": 0, "total": total, "cash": total - m, "mobile": m,
-                "mobile_provider": "orange" if m else None, "mobile_ref": None, "credit": 0,
-                "beyond_stock": 1, "at": at, "day": today}
-        conn.execute("insert into sales values (:id, :shop_id, :user_id, :customer_id, :subtotal,"
-                     " :discount, :total, :cash, :mobile, :mobile_provider, :mobile_ref, :credit,"
-                     " :beyond_stock, :at, :day)", sale)
-        log = []
-        clock = tick(clock, now_ms())
-        log.append((uuid7(), node_id, clock.encode(), "sales", sale["id"], "insert", dump(sale),
-                    shop["id"], coop["id"]))
-        for line_id, pid, q, up, amount in rows:
-            conn.execute("insert into sale_lines values (?, ?, ?, ?, ?, ?, ?)",
-                         (line_id, sale["id"], shop["id"], pid, q, up, amount))
-            clock = tick(clock, now_ms())
-            log.append((uuid7(), node_id, clock.encode(), "sale_lines", line_id, "insert",
-                        dump({"id": line_id, "sale_id": sale["id"], "shop_id": shop["id"],
-                              "product_id": pid, "qty": q, "unit_price": up, "amount": amount}),
-                        shop["id"], coop["id"]))
-        conn.executemany("insert into change_log (id, node_id, hlc, tbl, row_id, op, data, shop_id,"
-                         " cooperative_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", log)
-        conn.execute("update node set hlc = ? where singleton = 1", [clock.encode()])
-        conn.execute("commit")
+        plain.record(conn, lines, 20 if mobile else 0)
     elapsed = time.perf_counter() - start
     conn.close()
     return elapsed

@@ -73,21 +73,6 @@ def export_command(shop_id, out_dir):
         click.echo(str(path))
 
 
-def hold_database_open(app) -> None:
-    """Keep one connection to the database open while the server runs (a serve hook).
-
-    Requests open and close their own connections. In WAL mode the LAST connection to
-    close checkpoints the database (with an fsync) and deletes the WAL, so on a quiet node
-    every write request paid a checkpoint and re-created the WAL at its next commit: twice
-    the time of a sale, and much worse on an SD card. An idle connection held here means a
-    request's connection is never the last; SQLite's automatic checkpoints still run.
-    """
-    from ..store import db as store
-
-    app.extensions["kissi_wal_holder"] = store.connect(app.config["DATABASE"])
-
-
 def init_app(app) -> None:
     for command in (demo_command, export_command):
         app.cli.add_command(command)
-    app.extensions.setdefault("kissi_serve_hooks", []).append(hold_database_open)
