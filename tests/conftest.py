@@ -59,3 +59,15 @@ def trader_client(client, trader):
 
     assert login(client, trader).status_code == 302
     return client
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (the system's, through Playwright) for a module's page tests."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from browser_helpers import launch
+
+    with sync_api.sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import PHONE, Node, launch
+from browser_helpers import PHONE, Node
 from factories import STAFF_PIN
 from kissi.coop import members
 from kissi.store import db as store
@@ -34,14 +34,6 @@ def shop(tmp_path_factory):
     node = Node(instance).start()
     yield {**data, "node": node, "instance": instance}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _page(browser):

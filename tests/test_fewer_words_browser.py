@@ -47,16 +47,6 @@ def shop(tmp_path_factory):
     node.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from browser_helpers import launch
-
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
 def _box(page, selector: str) -> dict:
     return page.locator(selector).first.bounding_box()
 

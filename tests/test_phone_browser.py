@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import PHONE, Node, launch, wait_for
+from browser_helpers import PHONE, Node, wait_for
 from kissi.store import db as store
 from test_browser import PIN, log_in, seed
 
@@ -21,14 +21,6 @@ def shop(tmp_path_factory):
     node = Node(instance).start()
     yield {**data, "node": node, "instance": instance}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def phone_page(browser, **options):

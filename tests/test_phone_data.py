@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import PHONE, SLOW_3G, CountingProxy, Node, launch, report, settle
+from browser_helpers import PHONE, SLOW_3G, CountingProxy, Node, report, settle
 from kissi.store import db as store
 from kissi.voice import clips, espeak
 from test_browser import PIN, seed
@@ -34,14 +34,6 @@ def node(tmp_path_factory):
     proxy = CountingProxy(node.port)
     yield {**data, "node": node, "proxy": proxy, "url": f"http://127.0.0.1:{proxy.port}", "shas": shas}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def phone(browser, metered: bool):

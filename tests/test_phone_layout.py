@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from browser_helpers import PHONE, Node, launch, report, screenshot
+from browser_helpers import PHONE, Node, report, screenshot
 from kissi import languages
 from kissi.store import db as store
 from test_browser import log_in, seed
@@ -50,14 +50,6 @@ def shop(tmp_path_factory):
     node = Node(instance).start()
     yield {**data, "node": node, "sale": sale, "customer": customer}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def trader_pages(shop) -> list[str]:

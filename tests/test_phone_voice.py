@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from browser_helpers import PHONE, Node, launch, wait_for
+from browser_helpers import PHONE, Node, wait_for
 from kissi.store import db as store
 from kissi.voice import clips, espeak, studio
 from test_browser import log_in, seed
@@ -41,14 +41,6 @@ def shop(tmp_path_factory):
     node = Node(instance).start()
     yield {**data, "node": node, "said": said, "label": label, "soap": soap}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def test_a_tap_that_leaves_the_page_is_heard_on_the_next_page(browser, shop):

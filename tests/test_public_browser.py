@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_helpers import KISSI, PHONE, SLOW_3G, Meter, Node, launch, report, screenshot
+from browser_helpers import KISSI, PHONE, SLOW_3G, Meter, Node, report, screenshot
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -37,14 +37,6 @@ def demo_node(tmp_path_factory):
     node = Node(instance).start()
     yield {"node": node, "path": urlsplit(url).path, "printed": url}
     node.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 def _open(browser, javascript: bool):
