@@ -6,21 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import PHONE, Node, wait_for
+from browser_helpers import PHONE, wait_for
 from kissi.store import db as store
-from test_browser import PIN, log_in, seed
+from test_browser import PIN, log_in, shop  # noqa: F401  (shop: the served demo node, a fixture)
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("node")
-    data = seed(instance)
-    node = Node(instance).start()
-    yield {**data, "node": node, "instance": instance}
-    node.stop()
 
 
 def phone_page(browser, **options):
