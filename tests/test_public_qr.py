@@ -107,3 +107,16 @@ def test_the_card_font_has_accented_letters():
     font = ImageFont.truetype(card.font_path(), 40)
     assert font.getbbox("é")[1] < font.getbbox("e")[1]  # the accent rises above the e
     assert font.getbbox("é")[2] == font.getbbox("e")[2]  # and it is an e, not a box of another width
+
+
+def test_drawn_files_are_rate_limited_per_client(app, published):
+    """The QR, card and sticker are drawn per request: a client asking in a loop gets 429 with
+    Retry-After once its burst is spent, and another client is still served."""
+    app.config.update(PUBLIC_FILES_PER_MINUTE=6, PUBLIC_FILES_BURST=3)
+    looping = app.test_client()
+    url = f"/s/{published['slug']}/card.png"
+    answers = [looping.get(url, environ_base={"REMOTE_ADDR": "203.0.113.7"}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert int(answers[-1].headers["Retry-After"]) >= 1
+    other = app.test_client().get(url, environ_base={"REMOTE_ADDR": "203.0.113.8"})
+    assert other.status_code == 200

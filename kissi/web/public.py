@@ -30,6 +30,7 @@ from ..shop.sales import line_amount
 from .auth import role_required
 from .database import get_db
 from .headers import content_security_policy
+from .ratelimit import rate_limited
 from .ui import UNIT_LABELS
 
 bp = Blueprint("public", __name__)
@@ -134,12 +135,14 @@ def order(slug):
 
 
 @bp.get("/s/<slug>/qr.png")
+@rate_limited("public_files", per_minute="PUBLIC_FILES_PER_MINUTE", burst="PUBLIC_FILES_BURST")
 def qr_png(slug):
     _, page = _page(slug, "public.qr_png")
     return send_file(io.BytesIO(qr.qr_png(page_url(page["slug"]))), mimetype="image/png", max_age=3600)
 
 
 @bp.get("/s/<slug>/card.png")
+@rate_limited("public_files", per_minute="PUBLIC_FILES_PER_MINUTE", burst="PUBLIC_FILES_BURST")
 def preview(slug):
     """The link preview image (``og:image``): her name, where she is, her first shown photo."""
     db, page = _page(slug, "public.preview")
@@ -151,6 +154,7 @@ def preview(slug):
 
 
 @bp.get("/s/<slug>/sticker.pdf")
+@rate_limited("public_files", per_minute="PUBLIC_FILES_PER_MINUTE", burst="PUBLIC_FILES_BURST")
 def sticker(slug):
     db, page = _page(slug, "public.sticker")
     view = pages.public_view(db, page)
@@ -163,6 +167,7 @@ def sticker(slug):
 
 @bp.get("/coop/stickers.pdf")
 @role_required("trainer", "admin")
+@rate_limited("public_files", per_minute="PUBLIC_FILES_PER_MINUTE", burst="PUBLIC_FILES_BURST")
 def coop_stickers():
     """A trainer prints the stickers of every published member of her cooperative at once (an
     admin names the cooperative with ``?cooperative=``), one A6 page each."""
@@ -201,3 +206,12 @@ def cooperative(coop_slug):
     return render_template("public/directory.html", coop=coop, q=q, market=market, found=found,
                            shops=directory.published_shops(db, coop["id"], market),
                            markets=directory.markets(db, coop["id"]))
+
+
+@bp.record_once
+def _limits(state) -> None:
+    # The QR, the preview card and the stickers are drawn on each request (Pillow, reportlab):
+    # an anonymous client asking in a loop would hold a small board's CPU, so each client
+    # address (each account, for a trainer's sheet) may ask for 30 a minute, 10 at once.
+    state.app.config.setdefault("PUBLIC_FILES_PER_MINUTE", 30)
+    state.app.config.setdefault("PUBLIC_FILES_BURST", 10)
